@@ -1,0 +1,167 @@
+//! `sentence-spout`: emits sentences (field `sentence`).
+
+use std::process::ExitCode;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use sentence_spout::{parse_corpus, Next, Order, Source, SAMPLE_SENTENCES};
+use storm_multilang::cli::{run_spout_main, App, Args, Opt, Settings};
+use storm_multilang::{MessageId, Setup, Spout, SpoutOutput};
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+static APP: App = App {
+    name: "sentence-spout",
+    version: env!("CARGO_PKG_VERSION"),
+    about: "Apache Storm spout: on each `next`, emits one sentence as a tuple [sentence].\n\
+            By default one of the word-count sample's five sentences at random, unreliably: \
+            a drop-in replacement for sentencespout.py. Output field: sentence.",
+    options: &[
+        Opt {
+            name: "corpus",
+            conf_key: Some("wordcount.spout.corpus"),
+            value: Some("FILE"),
+            help: "sentences, one per line (relative to the topology's resources dir)",
+        },
+        Opt {
+            name: "order",
+            conf_key: Some("wordcount.spout.order"),
+            value: Some("ORDER"),
+            help: "random [default] or sequential (corpus order, starting over at the end)",
+        },
+        Opt {
+            name: "reliable",
+            conf_key: Some("wordcount.spout.reliable"),
+            value: None,
+            help: "emit with message ids 1, 2, 3...; replay failed sentences",
+        },
+        Opt {
+            name: "max-pending",
+            conf_key: Some("wordcount.spout.max.pending"),
+            value: Some("N"),
+            help: "reliable mode: at most N sentences in flight [1000]",
+        },
+        Opt {
+            name: "limit",
+            conf_key: Some("wordcount.spout.limit"),
+            value: Some("N"),
+            help: "emit at most N new sentences, then nothing (replays not counted)",
+        },
+        Opt {
+            name: "seed",
+            conf_key: Some("wordcount.spout.seed"),
+            value: Some("N"),
+            help: "random seed [from the clock]",
+        },
+        Opt {
+            name: "log-tuples",
+            conf_key: Some("wordcount.log.tuples"),
+            value: None,
+            help: "log every emitted sentence at info level, like the Python sample",
+        },
+    ],
+};
+
+struct SentenceSpout {
+    args: Args,
+    sentences: Vec<String>,
+    source: Source,
+    log_tuples: bool,
+    limit_logged: bool,
+}
+
+impl Spout for SentenceSpout {
+    type Error = String;
+
+    fn open(&mut self, setup: &Setup, _out: &mut SpoutOutput<'_>) -> Result<(), String> {
+        let s = Settings::new(&APP, &self.args, setup.conf());
+        if let Some(path) = s.str("corpus") {
+            let text = std::fs::read_to_string(&*path).map_err(|e| {
+                let cwd = std::env::current_dir().map(|d| d.display().to_string()).unwrap_or_default();
+                format!("cannot read corpus {path:?} (cwd {cwd}): {e}")
+            })?;
+            self.sentences = parse_corpus(&text);
+            if self.sentences.is_empty() {
+                return Err(format!("corpus {path:?} has no sentences"));
+            }
+        }
+        let order = match s.str("order").as_deref() {
+            None | Some("random") => Order::Random,
+            Some("sequential") => Order::Sequential,
+            Some(other) => return Err(format!("unknown order {other:?} (random or sequential)")),
+        };
+        let seed = match s.u64("seed")? {
+            Some(seed) => seed,
+            None => {
+                let t = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+                (t.as_nanos() as u64) ^ (u64::from(std::process::id()) << 32)
+            }
+        };
+        let mut source = Source::new(self.sentences.len(), order, seed).with_limit(s.u64("limit")?);
+        if s.bool("reliable")? {
+            let max_pending = s.u64("max-pending")?.unwrap_or(1000);
+            source = source.reliable(usize::try_from(max_pending).unwrap_or(usize::MAX));
+        }
+        self.source = source;
+        self.log_tuples = s.bool("log-tuples")?;
+        log::info!(
+            "sentence-spout starting: {} sentences, {order:?} order{}",
+            self.sentences.len(),
+            if s.bool("reliable")? { ", reliable" } else { "" }
+        );
+        Ok(())
+    }
+
+    fn next(&mut self, out: &mut SpoutOutput<'_>) -> Result<(), String> {
+        match self.source.next() {
+            Next::Unreliable(i) => {
+                let sentence = self.sentences[i].as_str();
+                if self.log_tuples {
+                    log::info!("Emitting {sentence}");
+                }
+                out.emit((sentence,));
+            }
+            Next::Reliable(id, i) => {
+                let sentence = self.sentences[i].as_str();
+                if self.log_tuples {
+                    log::info!("Emitting {sentence} (id {id})");
+                }
+                out.emit_reliable(id, (sentence,));
+            }
+            Next::Nothing => {
+                if !self.limit_logged && self.source.stats().2 == 0 {
+                    self.limit_logged = true;
+                    log::info!("limit reached: {} sentences emitted", self.source.emitted());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn ack(&mut self, id: MessageId<'_>, _out: &mut SpoutOutput<'_>) -> Result<(), String> {
+        match id.as_u64() {
+            Some(n) if self.source.ack(n) => Ok(()),
+            _ => Err(format!("ack for unknown message id {}", id.raw())),
+        }
+    }
+
+    fn fail(&mut self, id: MessageId<'_>, _out: &mut SpoutOutput<'_>) -> Result<(), String> {
+        match id.as_u64() {
+            Some(n) if self.source.fail(n) => {
+                log::debug!("sentence {n} failed: will be replayed");
+                Ok(())
+            }
+            _ => Err(format!("fail for unknown message id {}", id.raw())),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    run_spout_main(&APP, |args| SentenceSpout {
+        args: args.clone(),
+        sentences: SAMPLE_SENTENCES.iter().map(|s| s.to_string()).collect(),
+        source: Source::new(SAMPLE_SENTENCES.len(), Order::Random, 0),
+        log_tuples: false,
+        limit_logged: false,
+    })
+}

@@ -1,0 +1,90 @@
+//! `split-bolt`: emits each word of each input sentence (field `word`).
+
+use std::process::ExitCode;
+
+use storm_multilang::cli::{run_bolt_main, App, Args, Opt, Settings};
+use storm_multilang::{Bolt, BoltOutput, Setup, Tuple};
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+static APP: App = App {
+    name: "split-bolt",
+    version: env!("CARGO_PKG_VERSION"),
+    about: "Apache Storm bolt: splits each sentence (tuple field 0) into words and emits each \
+            word as a tuple [word], anchored to the sentence.\nDrop-in replacement for the \
+            word-count sample's splitbolt.py. Output field: word.",
+    options: &[
+        Opt {
+            name: "mode",
+            conf_key: Some("wordcount.split.mode"),
+            value: Some("MODE"),
+            help: "python: exactly Python's str.split() [default]; words: Unicode words, lowercased",
+        },
+        Opt {
+            name: "log-tuples",
+            conf_key: Some("wordcount.log.tuples"),
+            value: None,
+            help: "log every emitted word at info level, like the Python sample",
+        },
+    ],
+};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Mode {
+    Python,
+    Words,
+}
+
+struct SplitBolt {
+    args: Args,
+    mode: Mode,
+    log_tuples: bool,
+}
+
+impl Bolt for SplitBolt {
+    type Error = String;
+
+    fn prepare(&mut self, setup: &Setup, _out: &mut BoltOutput<'_>) -> Result<(), String> {
+        let s = Settings::new(&APP, &self.args, setup.conf());
+        self.mode = match s.str("mode").as_deref() {
+            None | Some("python") => Mode::Python,
+            Some("words") => Mode::Words,
+            Some(other) => return Err(format!("unknown split mode {other:?} (python or words)")),
+        };
+        self.log_tuples = s.bool("log-tuples")?;
+        log::info!("split-bolt starting, mode {:?}", self.mode);
+        Ok(())
+    }
+
+    fn process(&mut self, tuple: &Tuple<'_>, out: &mut BoltOutput<'_>) -> Result<(), String> {
+        let sentence = tuple.str(0).map_err(|e| e.to_string())?;
+        match self.mode {
+            Mode::Python => {
+                for word in split_bolt::python_split(&sentence) {
+                    if self.log_tuples {
+                        log::info!("Emitting {word}");
+                    }
+                    out.emit((word,));
+                }
+            }
+            Mode::Words => {
+                for word in split_bolt::words(&sentence) {
+                    if self.log_tuples {
+                        log::info!("Emitting {word}");
+                    }
+                    out.emit((&*word,));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn main() -> ExitCode {
+    run_bolt_main(&APP, |args| SplitBolt {
+        args: args.clone(),
+        mode: Mode::Python,
+        log_tuples: false,
+    })
+}

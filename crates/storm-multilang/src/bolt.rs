@@ -1,0 +1,245 @@
+//! The bolt side: the [`Bolt`] trait and the loop that drives it.
+
+use std::collections::VecDeque;
+use std::fmt::Display;
+use std::io::{self, Read, Write};
+
+use serde::Serialize;
+
+use crate::channel::{after_message, read_frame, report, snippet, Channel};
+use crate::frame::{Frame, DEFAULT_MAX_MESSAGE};
+use crate::message::{parse, Incoming, Setup, Tuple};
+use crate::output::{encode, Emit, EmitToken, Values};
+use crate::{salvage, Error};
+
+/// A bolt: code that turns input tuples into output tuples.
+///
+/// Only [`Bolt::process`] is required. The runner ([`run_bolt`]) gives it basic-bolt semantics:
+/// every emit is anchored to the input tuple unless asked otherwise, the input is acked once
+/// `process` returns `Ok`, and failed (with an `error` report naming the tuple) when it returns
+/// `Err`. Every input tuple is acked or failed exactly once, by the runner.
+pub trait Bolt {
+    /// What `process` returns when a tuple cannot be handled; shown in Storm's UI and log.
+    type Error: Display;
+
+    /// Called once, after the handshake and before the first tuple. An error stops the
+    /// process (exit status 1) after reporting it.
+    fn prepare(&mut self, setup: &Setup, out: &mut BoltOutput<'_>) -> Result<(), Self::Error> {
+        let _ = (setup, out);
+        Ok(())
+    }
+
+    /// Handles one input tuple.
+    fn process(&mut self, tuple: &Tuple<'_>, out: &mut BoltOutput<'_>) -> Result<(), Self::Error>;
+
+    /// Handles a tick tuple (`__system`/`__tick`, sent when `topology.tick.tuple.freq.secs` is
+    /// set). Acked or failed like any tuple. The default does nothing.
+    fn tick(&mut self, tuple: &Tuple<'_>, out: &mut BoltOutput<'_>) -> Result<(), Self::Error> {
+        let _ = (tuple, out);
+        Ok(())
+    }
+
+    /// Receives the task ids of an emit that asked for them with [`Emit::need_task_ids`].
+    /// `out` here emits unanchored.
+    fn task_ids(&mut self, emit: EmitToken, ids: &[u32], out: &mut BoltOutput<'_>) {
+        let _ = (emit, ids, out);
+    }
+}
+
+/// What a bolt can send while handling a tuple.
+#[derive(Debug)]
+pub struct BoltOutput<'o> {
+    buf: &'o mut Vec<u8>,
+    input: Option<&'o str>,
+    awaiting_ids: &'o mut VecDeque<EmitToken>,
+    next_token: &'o mut u64,
+    emit_error: Option<String>,
+}
+
+impl<'o> BoltOutput<'o> {
+    fn new(
+        buf: &'o mut Vec<u8>,
+        input: Option<&'o str>,
+        awaiting_ids: &'o mut VecDeque<EmitToken>,
+        next_token: &'o mut u64,
+    ) -> Self {
+        BoltOutput {
+            buf,
+            input,
+            awaiting_ids,
+            next_token,
+            emit_error: None,
+        }
+    }
+
+    /// Emits a tuple on the default stream, anchored to the input tuple.
+    ///
+    /// ```no_run
+    /// # fn f(out: &mut storm_multilang::BoltOutput<'_>) {
+    /// out.emit(("cow", 3));
+    /// # }
+    /// ```
+    pub fn emit(&mut self, values: impl Values) {
+        self.emit_with(&Emit::new(), values);
+    }
+
+    /// Emits with explicit routing; returns a token when task ids were asked for.
+    ///
+    /// If the values cannot be written as JSON (a map with non-string keys, say), nothing is
+    /// emitted and the input tuple is failed when `process` returns.
+    pub fn emit_with(&mut self, opts: &Emit<'_>, values: impl Values) -> Option<EmitToken> {
+        // Log records written before this emit go out before it.
+        crate::logger::drain_into(self.buf);
+        match crate::output::encode::emit(self.buf, opts, self.input, None, &values) {
+            Ok(()) => {
+                if opts.need_task_ids && opts.direct_task.is_none() {
+                    *self.next_token += 1;
+                    let token = EmitToken(*self.next_token);
+                    self.awaiting_ids.push_back(token);
+                    Some(token)
+                } else {
+                    None
+                }
+            }
+            Err(e) => {
+                self.emit_error.get_or_insert_with(|| format!("emit failed: {e}"));
+                None
+            }
+        }
+    }
+
+    /// Reports an error to Storm (UI and worker log) without failing anything.
+    pub fn report_error(&mut self, msg: &str) {
+        encode::error(self.buf, msg);
+    }
+
+    /// Sends a metric value. The metric must be registered under `name` on the JVM side
+    /// (an `IShellMetric` registered by the ShellBolt subclass): for an unknown name Storm
+    /// throws and the worker dies.
+    pub fn metrics<P: Serialize + ?Sized>(&mut self, name: &str, params: &P) -> serde_json::Result<()> {
+        encode::metrics(self.buf, name, params)
+    }
+}
+
+/// Runs a bolt on stdin and stdout until Storm closes stdin.
+///
+/// Returns `Ok(())` at a clean end of input, an [`Error`] when the process should exit
+/// non-zero (pipe broken, input cut off mid-message, handshake failed).
+pub fn run_bolt<B: Bolt>(bolt: B) -> Result<(), Error> {
+    let stdin = io::stdin();
+    let stdout = io::stdout();
+    run_bolt_io(bolt, stdin.lock(), stdout.lock(), DEFAULT_MAX_MESSAGE)
+}
+
+/// Runs a bolt on any byte streams: the transcript tests and benchmarks use this.
+/// Messages larger than `max_message` bytes are dropped, reported and their tuple failed.
+pub fn run_bolt_io<B: Bolt, R: Read, W: Write>(
+    mut bolt: B,
+    input: R,
+    output: W,
+    max_message: usize,
+) -> Result<(), Error> {
+    let mut chan = Channel::new(input, output, max_message);
+    let setup = chan.handshake()?;
+    {
+        let mut out = BoltOutput::new(
+            &mut chan.out.buf,
+            None,
+            &mut chan.awaiting_ids,
+            &mut chan.next_token,
+        );
+        if let Err(e) = bolt.prepare(&setup, &mut out) {
+            let msg = format!("prepare failed: {e}");
+            chan.report(&msg);
+            let _ = chan.flush_all();
+            return Err(Error::Component(msg));
+        }
+    }
+    chan.flush_all()?;
+    loop {
+        let frame = match read_frame!(chan)? {
+            None => return chan.flush_all(),
+            Some(f) => f,
+        };
+        match frame {
+            Frame::Oversized { len, id } => {
+                let msg = format!(
+                    "dropped a message of {len} bytes, over the limit of {max_message} bytes"
+                );
+                report(&mut chan.out.buf, &chan.name, &msg);
+                if let Some(id) = id {
+                    encode::fail(&mut chan.out.buf, &id);
+                }
+            }
+            Frame::Message(bytes) => match parse(bytes) {
+                Ok(Incoming::Tuple(t)) if t.is_heartbeat() => {
+                    encode::sync(&mut chan.out.buf);
+                    chan.out.flush()?;
+                }
+                Ok(Incoming::Tuple(t)) => {
+                    let id = t.id_raw().get();
+                    let mut out = BoltOutput::new(
+                        &mut chan.out.buf,
+                        Some(id),
+                        &mut chan.awaiting_ids,
+                        &mut chan.next_token,
+                    );
+                    let result = if t.is_tick() {
+                        bolt.tick(&t, &mut out)
+                    } else {
+                        bolt.process(&t, &mut out)
+                    };
+                    let problem = match (result, out.emit_error.take()) {
+                        (Ok(()), None) => None,
+                        (Err(e), _) => Some(e.to_string()),
+                        (Ok(()), Some(e)) => Some(e),
+                    };
+                    crate::logger::drain_into(&mut chan.out.buf);
+                    match problem {
+                        None => encode::ack(&mut chan.out.buf, id),
+                        Some(e) => {
+                            let msg = format!("tuple {} from {} failed: {e}", t.id(), t.component());
+                            report(&mut chan.out.buf, &chan.name, &msg);
+                            encode::fail(&mut chan.out.buf, id);
+                        }
+                    }
+                }
+                Ok(Incoming::TaskIds(ids)) => match chan.awaiting_ids.pop_front() {
+                    Some(token) => {
+                        let mut out = BoltOutput::new(
+                            &mut chan.out.buf,
+                            None,
+                            &mut chan.awaiting_ids,
+                            &mut chan.next_token,
+                        );
+                        bolt.task_ids(token, &ids, &mut out);
+                    }
+                    None => report(
+                        &mut chan.out.buf,
+                        &chan.name,
+                        &format!("got task ids {:?} that no emit asked for: ignored", &ids[..]),
+                    ),
+                },
+                Ok(Incoming::Command(c)) => {
+                    report(
+                        &mut chan.out.buf,
+                        &chan.name,
+                        &format!("a bolt got a spout command ({c:?}): ignored"),
+                    );
+                }
+                Err(e) => {
+                    let id = salvage::top_level_id(bytes);
+                    let msg = match &id {
+                        Some(id) => format!("bad tuple {id} failed: {e}: {}", snippet(bytes)),
+                        None => format!("bad message ignored: {e}: {}", snippet(bytes)),
+                    };
+                    report(&mut chan.out.buf, &chan.name, &msg);
+                    if let Some(id) = id {
+                        encode::fail(&mut chan.out.buf, &id);
+                    }
+                }
+            },
+        }
+        after_message(&mut chan.out)?;
+    }
+}

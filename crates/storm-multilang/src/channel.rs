@@ -1,0 +1,125 @@
+//! What the bolt and spout runners share: the handshake, reading with flush-before-block,
+//! and error reports.
+
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::Path;
+
+use crate::frame::{Frame, FrameReader};
+use crate::logger;
+use crate::message::Setup;
+use crate::output::{encode, EmitToken, Output};
+use crate::Error;
+
+/// Output is written early when this much is buffered, so a burst of emits stays bounded.
+pub(crate) const FLUSH_AT: usize = 256 << 10;
+
+/// Both ends of the pipe to Storm.
+#[derive(Debug)]
+pub(crate) struct Channel<R: Read, W: Write> {
+    pub(crate) reader: FrameReader<R>,
+    pub(crate) out: Output<W>,
+    /// Emits that asked for task ids, oldest first.
+    pub(crate) awaiting_ids: VecDeque<EmitToken>,
+    pub(crate) next_token: u64,
+    /// Prefix for stderr lines, so they are recognisable in the worker log.
+    pub(crate) name: String,
+}
+
+impl<R: Read, W: Write> Channel<R, W> {
+    pub(crate) fn new(input: R, output: W, max_message: usize) -> Self {
+        Channel {
+            reader: FrameReader::with_limit(input, max_message),
+            out: Output::new(output),
+            awaiting_ids: VecDeque::new(),
+            next_token: 0,
+            name: String::from("multilang"),
+        }
+    }
+
+    /// Reads the setup message, writes the pid file and answers with our pid.
+    pub(crate) fn handshake(&mut self) -> Result<Setup, Error> {
+        let setup = match self.reader.next_frame(&mut || Ok(()))? {
+            None => {
+                return Err(Error::Handshake(
+                    "input ended before the setup message (not started by Storm? try --help)"
+                        .into(),
+                ))
+            }
+            Some(Frame::Oversized { len, .. }) => {
+                return Err(Error::Handshake(format!(
+                    "setup message of {len} bytes is over the size limit"
+                )))
+            }
+            Some(Frame::Message(bytes)) => {
+                Setup::parse(bytes).map_err(|e| Error::Handshake(e.to_string()))?
+            }
+        };
+        let pid = std::process::id();
+        let path = Path::new(setup.pid_dir()).join(pid.to_string());
+        File::create(&path).map_err(|e| {
+            Error::Handshake(format!("cannot create pid file {}: {e}", path.display()))
+        })?;
+        if let Some(c) = setup.context().component_id() {
+            self.name = match setup.context().task_id() {
+                Some(t) => format!("{c}[{t}]"),
+                None => c.to_owned(),
+            };
+        }
+        encode::pid(&mut self.out.buf, pid);
+        self.out.flush()?;
+        Ok(setup)
+    }
+
+    /// Reports a problem to Storm (`error` command, shown in the UI) and on stderr.
+    pub(crate) fn report(&mut self, msg: &str) {
+        report(&mut self.out.buf, &self.name, msg);
+    }
+
+    /// Writes out everything, e.g. at the end of input or after a `sync`.
+    pub(crate) fn flush_all(&mut self) -> Result<(), Error> {
+        logger::drain_into(&mut self.out.buf);
+        self.out.flush()?;
+        Ok(())
+    }
+
+}
+
+/// Reports a problem to Storm (`error` command, shown in the UI) and on stderr.
+pub(crate) fn report(out: &mut Vec<u8>, name: &str, msg: &str) {
+    encode::error(out, msg);
+    eprintln!("{name}: error: {msg}");
+}
+
+/// Moves queued log records to the output and writes it out when it has grown large.
+pub(crate) fn after_message<W: Write>(out: &mut Output<W>) -> Result<(), Error> {
+    logger::drain_into(&mut out.buf);
+    if out.buf.len() >= FLUSH_AT {
+        out.flush()?;
+    }
+    Ok(())
+}
+
+/// The callback the frame reader runs before it blocks: everything pending goes out first.
+macro_rules! read_frame {
+    ($chan:expr) => {{
+        let out = &mut $chan.out;
+        $chan.reader.next_frame(&mut || {
+            $crate::logger::drain_into(&mut out.buf);
+            out.flush()
+        })
+    }};
+}
+pub(crate) use read_frame;
+
+/// Truncates a text for an error message.
+pub(crate) fn snippet(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(120)]);
+    let text = text.trim();
+    if bytes.len() > 120 {
+        format!("{text}…")
+    } else {
+        text.to_owned()
+    }
+}

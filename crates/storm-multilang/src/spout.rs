@@ -1,0 +1,224 @@
+//! The spout side: the [`Spout`] trait and the loop that drives it.
+
+use std::collections::VecDeque;
+use std::fmt::Display;
+use std::io::{self, Read, Write};
+
+use serde::Serialize;
+
+use crate::channel::{after_message, read_frame, report, snippet, Channel};
+use crate::frame::{Frame, DEFAULT_MAX_MESSAGE};
+use crate::message::{parse, Command, Incoming, MessageId, Setup};
+use crate::output::{encode, Emit, EmitToken, NewMessageId, Values};
+use crate::Error;
+
+/// A spout: the source of a topology's tuples.
+///
+/// Storm's ShellSpout is synchronous: it sends one command and waits for `sync`. The runner
+/// ([`run_spout`]) answers every command with the spout's emits followed by `sync`, also when
+/// the spout's code returns an error (reported to Storm, never fatal) or the command is unknown.
+pub trait Spout {
+    /// What the hooks return when something goes wrong; shown in Storm's UI and log.
+    type Error: Display;
+
+    /// Called once, after the handshake. An error stops the process (exit status 1).
+    fn open(&mut self, setup: &Setup, out: &mut SpoutOutput<'_>) -> Result<(), Self::Error> {
+        let _ = (setup, out);
+        Ok(())
+    }
+
+    /// Emits the next tuple(s), or nothing. Must not block for long: Storm's subprocess
+    /// timeout applies.
+    fn next(&mut self, out: &mut SpoutOutput<'_>) -> Result<(), Self::Error>;
+
+    /// The tuple tree of a reliable emit completed.
+    fn ack(&mut self, id: MessageId<'_>, out: &mut SpoutOutput<'_>) -> Result<(), Self::Error> {
+        let _ = (id, out);
+        Ok(())
+    }
+
+    /// The tuple tree of a reliable emit failed or timed out.
+    fn fail(&mut self, id: MessageId<'_>, out: &mut SpoutOutput<'_>) -> Result<(), Self::Error> {
+        let _ = (id, out);
+        Ok(())
+    }
+
+    /// The topology was activated.
+    fn activate(&mut self, out: &mut SpoutOutput<'_>) -> Result<(), Self::Error> {
+        let _ = out;
+        Ok(())
+    }
+
+    /// The topology was deactivated.
+    fn deactivate(&mut self, out: &mut SpoutOutput<'_>) -> Result<(), Self::Error> {
+        let _ = out;
+        Ok(())
+    }
+
+    /// Receives the task ids of an emit that asked for them with [`Emit::need_task_ids`].
+    fn task_ids(&mut self, emit: EmitToken, ids: &[u32], out: &mut SpoutOutput<'_>) {
+        let _ = (emit, ids, out);
+    }
+}
+
+/// What a spout can send while handling a command.
+#[derive(Debug)]
+pub struct SpoutOutput<'o> {
+    buf: &'o mut Vec<u8>,
+    awaiting_ids: &'o mut VecDeque<EmitToken>,
+    next_token: &'o mut u64,
+    emit_error: Option<String>,
+}
+
+impl<'o> SpoutOutput<'o> {
+    fn new(
+        buf: &'o mut Vec<u8>,
+        awaiting_ids: &'o mut VecDeque<EmitToken>,
+        next_token: &'o mut u64,
+    ) -> Self {
+        SpoutOutput {
+            buf,
+            awaiting_ids,
+            next_token,
+            emit_error: None,
+        }
+    }
+
+    /// Emits an unreliable tuple on the default stream (no message id: never acked or failed).
+    pub fn emit(&mut self, values: impl Values) {
+        self.emit_with(&Emit::new(), None, values);
+    }
+
+    /// Emits a reliable tuple: Storm later sends `ack` or `fail` with this id.
+    pub fn emit_reliable<'i>(&mut self, id: impl Into<NewMessageId<'i>>, values: impl Values) {
+        self.emit_with(&Emit::new(), Some(id.into()), values);
+    }
+
+    /// Emits with explicit routing; returns a token when task ids were asked for.
+    /// If the values cannot be written as JSON, nothing is emitted and an error is reported.
+    pub fn emit_with(
+        &mut self,
+        opts: &Emit<'_>,
+        id: Option<NewMessageId<'_>>,
+        values: impl Values,
+    ) -> Option<EmitToken> {
+        // Log records written before this emit go out before it.
+        crate::logger::drain_into(self.buf);
+        match encode::emit(self.buf, opts, None, id, &values) {
+            Ok(()) => {
+                if opts.need_task_ids && opts.direct_task.is_none() {
+                    *self.next_token += 1;
+                    let token = EmitToken(*self.next_token);
+                    self.awaiting_ids.push_back(token);
+                    Some(token)
+                } else {
+                    None
+                }
+            }
+            Err(e) => {
+                self.emit_error.get_or_insert_with(|| format!("emit failed: {e}"));
+                None
+            }
+        }
+    }
+
+    /// Reports an error to Storm (UI and worker log).
+    pub fn report_error(&mut self, msg: &str) {
+        encode::error(self.buf, msg);
+    }
+
+    /// Sends a metric value; see [`crate::BoltOutput::metrics`] for the JVM-side requirement.
+    pub fn metrics<P: Serialize + ?Sized>(&mut self, name: &str, params: &P) -> serde_json::Result<()> {
+        encode::metrics(self.buf, name, params)
+    }
+}
+
+/// Runs a spout on stdin and stdout until Storm closes stdin.
+pub fn run_spout<S: Spout>(spout: S) -> Result<(), Error> {
+    let stdin = io::stdin();
+    let stdout = io::stdout();
+    run_spout_io(spout, stdin.lock(), stdout.lock(), DEFAULT_MAX_MESSAGE)
+}
+
+/// Runs a spout on any byte streams.
+pub fn run_spout_io<S: Spout, R: Read, W: Write>(
+    mut spout: S,
+    input: R,
+    output: W,
+    max_message: usize,
+) -> Result<(), Error> {
+    let mut chan = Channel::new(input, output, max_message);
+    let setup = chan.handshake()?;
+    {
+        let mut out = SpoutOutput::new(&mut chan.out.buf, &mut chan.awaiting_ids, &mut chan.next_token);
+        if let Err(e) = spout.open(&setup, &mut out) {
+            let msg = format!("open failed: {e}");
+            chan.report(&msg);
+            let _ = chan.flush_all();
+            return Err(Error::Component(msg));
+        }
+    }
+    chan.flush_all()?;
+    loop {
+        let frame = match read_frame!(chan)? {
+            None => return chan.flush_all(),
+            Some(f) => f,
+        };
+        let bytes = match frame {
+            Frame::Oversized { len, .. } => {
+                chan.report(&format!(
+                    "dropped a message of {len} bytes, over the limit of {max_message} bytes"
+                ));
+                // Storm waits for an answer to whatever it sent.
+                encode::sync(&mut chan.out.buf);
+                chan.flush_all()?;
+                continue;
+            }
+            Frame::Message(bytes) => bytes,
+        };
+        let mut out = SpoutOutput::new(&mut chan.out.buf, &mut chan.awaiting_ids, &mut chan.next_token);
+        let (what, result) = match parse(bytes) {
+            Ok(Incoming::TaskIds(ids)) => {
+                // Task ids answer an emit; Storm waits for nothing here, so no sync.
+                match out.awaiting_ids.pop_front() {
+                    Some(token) => spout.task_ids(token, &ids, &mut out),
+                    None => {
+                        let msg = format!("got task ids {:?} that no emit asked for: ignored", &ids[..]);
+                        report(out.buf, &chan.name, &msg);
+                    }
+                }
+                after_message(&mut chan.out)?;
+                continue;
+            }
+            Ok(Incoming::Command(c)) => match c {
+                Command::Next => ("next", spout.next(&mut out).map_err(|e| e.to_string())),
+                Command::Ack(id) => ("ack", spout.ack(id, &mut out).map_err(|e| e.to_string())),
+                Command::Fail(id) => ("fail", spout.fail(id, &mut out).map_err(|e| e.to_string())),
+                Command::Activate => ("activate", spout.activate(&mut out).map_err(|e| e.to_string())),
+                Command::Deactivate => (
+                    "deactivate",
+                    spout.deactivate(&mut out).map_err(|e| e.to_string()),
+                ),
+                Command::Other(name) => (
+                    "command",
+                    Err(format!("unknown command {name:?}: ignored")),
+                ),
+            },
+            Ok(Incoming::Tuple(t)) => (
+                "message",
+                Err(format!("a spout got a tuple (id {}): ignored", t.id())),
+            ),
+            Err(e) => ("message", Err(format!("bad message ignored: {e}: {}", snippet(bytes)))),
+        };
+        let emit_error = out.emit_error.take();
+        crate::logger::drain_into(out.buf);
+        if let Err(e) = result {
+            report(out.buf, &chan.name, &format!("{what} failed: {e}"));
+        }
+        if let Some(e) = emit_error {
+            report(out.buf, &chan.name, &format!("{what}: {e}"));
+        }
+        encode::sync(&mut chan.out.buf);
+        chan.flush_all()?;
+    }
+}
