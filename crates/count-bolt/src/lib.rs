@@ -47,7 +47,10 @@ mod tests {
     #[test]
     fn counts_each_word_separately() {
         let mut c = Counter::new();
-        let got: Vec<u64> = ["a", "b", "a", "é", "a", "b"].iter().map(|w| c.add(w)).collect();
+        let got: Vec<u64> = ["a", "b", "a", "é", "a", "b"]
+            .iter()
+            .map(|w| c.add(w))
+            .collect();
         assert_eq!(got, [1, 1, 2, 1, 3, 2]);
         assert_eq!((c.get("a"), c.get("b"), c.get("z"), c.len()), (3, 2, 0, 3));
     }

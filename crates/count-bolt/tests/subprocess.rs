@@ -66,7 +66,8 @@ fn emits_are_anchored_and_a_bad_word_fails_alone() {
         t.emits[0],
         json!({"command":"emit","anchors":["5"],"need_task_ids":false,"tuple":["moo",1]})
     );
-    c.process(&mut t, &word(6, json!({"not": "a word"}))).unwrap();
+    c.process(&mut t, &word(6, json!({"not": "a word"})))
+        .unwrap();
     c.process(&mut t, &tuple_msg("7", "split", "default", 2, &[]))
         .unwrap();
     c.process(&mut t, &word(8, "moo")).unwrap();

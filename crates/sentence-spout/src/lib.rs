@@ -107,7 +107,7 @@ impl Source {
     }
 
     /// Decides what the next `next` emits.
-    pub fn next(&mut self) -> Next {
+    pub fn decide(&mut self) -> Next {
         if self.reliable {
             // Failed sentences go first, with their original ids.
             while let Some(id) = self.replay.pop_front() {
@@ -186,11 +186,19 @@ mod tests {
     #[test]
     fn sequential_with_limit_is_exact() {
         let mut s = Source::new(3, Order::Sequential, 0).with_limit(Some(5));
-        let got: Vec<_> = (0..7).map(|_| s.next()).collect();
+        let got: Vec<_> = (0..7).map(|_| s.decide()).collect();
         use Next::*;
         assert_eq!(
             got,
-            [Unreliable(0), Unreliable(1), Unreliable(2), Unreliable(0), Unreliable(1), Nothing, Nothing]
+            [
+                Unreliable(0),
+                Unreliable(1),
+                Unreliable(2),
+                Unreliable(0),
+                Unreliable(1),
+                Nothing,
+                Nothing
+            ]
         );
     }
 
@@ -198,7 +206,7 @@ mod tests {
     fn random_is_seeded_and_covers_the_corpus() {
         let pick = |seed| {
             let mut s = Source::new(5, Order::Random, seed);
-            (0..1000).map(|_| s.next()).collect::<Vec<_>>()
+            (0..1000).map(|_| s.decide()).collect::<Vec<_>>()
         };
         assert_eq!(pick(7), pick(7));
         assert_ne!(pick(7), pick(8));
@@ -213,18 +221,20 @@ mod tests {
 
     #[test]
     fn reliable_replays_failures_and_bounds_pending() {
-        let mut s = Source::new(2, Order::Sequential, 0).reliable(2).with_limit(Some(3));
-        assert_eq!(s.next(), Next::Reliable(1, 0));
-        assert_eq!(s.next(), Next::Reliable(2, 1));
-        assert_eq!(s.next(), Next::Nothing, "two pending, bound is two");
+        let mut s = Source::new(2, Order::Sequential, 0)
+            .reliable(2)
+            .with_limit(Some(3));
+        assert_eq!(s.decide(), Next::Reliable(1, 0));
+        assert_eq!(s.decide(), Next::Reliable(2, 1));
+        assert_eq!(s.decide(), Next::Nothing, "two pending, bound is two");
         assert!(s.fail(1));
-        assert_eq!(s.next(), Next::Reliable(1, 0), "replayed with its id");
+        assert_eq!(s.decide(), Next::Reliable(1, 0), "replayed with its id");
         assert!(s.ack(1));
         assert!(!s.ack(1), "second ack of the same id is refused");
         assert!(!s.fail(99));
-        assert_eq!(s.next(), Next::Reliable(3, 0));
+        assert_eq!(s.decide(), Next::Reliable(3, 0));
         assert!(s.ack(2) && s.ack(3));
-        assert_eq!(s.next(), Next::Nothing, "limit reached");
+        assert_eq!(s.decide(), Next::Nothing, "limit reached");
         assert_eq!(s.stats(), (3, 1, 0));
     }
 

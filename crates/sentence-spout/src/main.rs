@@ -77,7 +77,9 @@ impl Spout for SentenceSpout {
         let s = Settings::new(&APP, &self.args, setup.conf());
         if let Some(path) = s.str("corpus") {
             let text = std::fs::read_to_string(&*path).map_err(|e| {
-                let cwd = std::env::current_dir().map(|d| d.display().to_string()).unwrap_or_default();
+                let cwd = std::env::current_dir()
+                    .map(|d| d.display().to_string())
+                    .unwrap_or_default();
                 format!("cannot read corpus {path:?} (cwd {cwd}): {e}")
             })?;
             self.sentences = parse_corpus(&text);
@@ -93,7 +95,9 @@ impl Spout for SentenceSpout {
         let seed = match s.u64("seed")? {
             Some(seed) => seed,
             None => {
-                let t = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+                let t = SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .unwrap_or_default();
                 (t.as_nanos() as u64) ^ (u64::from(std::process::id()) << 32)
             }
         };
@@ -107,13 +111,17 @@ impl Spout for SentenceSpout {
         log::info!(
             "sentence-spout starting: {} sentences, {order:?} order{}",
             self.sentences.len(),
-            if s.bool("reliable")? { ", reliable" } else { "" }
+            if s.bool("reliable")? {
+                ", reliable"
+            } else {
+                ""
+            }
         );
         Ok(())
     }
 
     fn next(&mut self, out: &mut SpoutOutput<'_>) -> Result<(), String> {
-        match self.source.next() {
+        match self.source.decide() {
             Next::Unreliable(i) => {
                 let sentence = self.sentences[i].as_str();
                 if self.log_tuples {

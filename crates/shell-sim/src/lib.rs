@@ -71,7 +71,9 @@ impl Transcript {
                 msg["level"].as_u64().unwrap_or(99),
                 msg["msg"].as_str().unwrap_or_default().to_owned(),
             )),
-            Some("error") => self.errors.push(msg["msg"].as_str().unwrap_or_default().to_owned()),
+            Some("error") => self
+                .errors
+                .push(msg["msg"].as_str().unwrap_or_default().to_owned()),
             Some("sync") => self.syncs += 1,
             _ => {}
         }
@@ -172,9 +174,9 @@ impl Component {
         let reply = self
             .recv_raw()?
             .ok_or_else(|| io::Error::new(io::ErrorKind::UnexpectedEof, "no pid reply"))?;
-        let pid = reply["pid"]
-            .as_u64()
-            .ok_or_else(|| io::Error::other(format!("first message is not a pid reply: {reply}")))?;
+        let pid = reply["pid"].as_u64().ok_or_else(|| {
+            io::Error::other(format!("first message is not a pid reply: {reply}"))
+        })?;
         // storm.py answers first and creates the file after, so give it a moment.
         let file = self.pid_dir.join(pid.to_string());
         let start = Instant::now();
@@ -197,7 +199,10 @@ impl Component {
                 return if text.trim().is_empty() {
                     Ok(None)
                 } else {
-                    Err(io::Error::new(io::ErrorKind::UnexpectedEof, format!("cut off: {text}")))
+                    Err(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        format!("cut off: {text}"),
+                    ))
                 };
             }
             if line.trim_end_matches(['\n', '\r']) == "end" {
@@ -235,10 +240,18 @@ impl Component {
         let start = Instant::now();
         loop {
             if start.elapsed() > timeout {
-                return Err(io::Error::new(io::ErrorKind::TimedOut, "component did not answer in time"));
+                return Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    "component did not answer in time",
+                ));
             }
             match self.recv()? {
-                None => return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "component closed its output")),
+                None => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        "component closed its output",
+                    ))
+                }
                 Some(m) => {
                     t.record(&m);
                     if done(&m) {
@@ -259,7 +272,12 @@ impl Component {
     }
 
     /// Sends a spout command and collects everything up to its `sync`.
-    pub fn command(&mut self, t: &mut Transcript, command: &str, id: Option<Value>) -> io::Result<()> {
+    pub fn command(
+        &mut self,
+        t: &mut Transcript,
+        command: &str,
+        id: Option<Value>,
+    ) -> io::Result<()> {
         let msg = match id {
             Some(id) => json!({"command": command, "id": id}),
             None => json!({"command": command}),
@@ -276,7 +294,11 @@ impl Component {
             t.record(&m);
         }
         let status = self.child.wait()?;
-        let stderr = self.stderr.take().and_then(|h| h.join().ok()).unwrap_or_default();
+        let stderr = self
+            .stderr
+            .take()
+            .and_then(|h| h.join().ok())
+            .unwrap_or_default();
         let _ = std::fs::remove_dir_all(&self.pid_dir);
         Ok((status, stderr))
     }
@@ -318,7 +340,12 @@ pub struct BoltRun {
 ///
 /// `tuples` are pre-encoded messages (see [`frame`] and [`tuple_msg`]) whose ids are
 /// `"0"`, `"1"`, ... in order.
-pub fn drive_bolt(comp: &mut Component, tuples: &[Vec<u8>], window: usize, keep: bool) -> io::Result<BoltRun> {
+pub fn drive_bolt(
+    comp: &mut Component,
+    tuples: &[Vec<u8>],
+    window: usize,
+    keep: bool,
+) -> io::Result<BoltRun> {
     let mut stdin = comp
         .stdin
         .take()
@@ -351,7 +378,10 @@ pub fn drive_bolt(comp: &mut Component, tuples: &[Vec<u8>], window: usize, keep:
     let mut done = 0;
     while done < tuples.len() {
         let Some(m) = comp.recv_raw()? else {
-            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "bolt exited early"));
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "bolt exited early",
+            ));
         };
         match m["command"].as_str() {
             Some("emit") => {
@@ -362,7 +392,8 @@ pub fn drive_bolt(comp: &mut Component, tuples: &[Vec<u8>], window: usize, keep:
                     tx.send(task_ids.clone()).map_err(io::Error::other)?;
                 }
                 if keep {
-                    run.kept.push(m["tuple"].as_array().cloned().unwrap_or_default());
+                    run.kept
+                        .push(m["tuple"].as_array().cloned().unwrap_or_default());
                 }
             }
             Some(c @ ("ack" | "fail")) => {
@@ -379,7 +410,11 @@ pub fn drive_bolt(comp: &mut Component, tuples: &[Vec<u8>], window: usize, keep:
     }
     run.elapsed = start.elapsed();
     drop(tx);
-    comp.stdin = Some(writer.join().map_err(|_| io::Error::other("writer panicked"))??);
+    comp.stdin = Some(
+        writer
+            .join()
+            .map_err(|_| io::Error::other("writer panicked"))??,
+    );
     Ok(run)
 }
 
@@ -413,7 +448,10 @@ pub fn drive_spout(comp: &mut Component, n: usize, ack: bool, keep: bool) -> io:
         comp.send_raw(&next)?;
         loop {
             let Some(m) = comp.recv_raw()? else {
-                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "spout exited early"));
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "spout exited early",
+                ));
             };
             match m["command"].as_str() {
                 Some("emit") => {
@@ -426,7 +464,8 @@ pub fn drive_spout(comp: &mut Component, n: usize, ack: bool, keep: bool) -> io:
                         to_ack.push(m["id"].clone());
                     }
                     if keep {
-                        run.kept.push(m["tuple"].as_array().cloned().unwrap_or_default());
+                        run.kept
+                            .push(m["tuple"].as_array().cloned().unwrap_or_default());
                     }
                 }
                 Some("sync") => break,
@@ -439,7 +478,12 @@ pub fn drive_spout(comp: &mut Component, n: usize, ack: bool, keep: bool) -> io:
                 match comp.recv_raw()? {
                     Some(m) if m["command"] == "sync" => break,
                     Some(_) => {}
-                    None => return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "spout exited early")),
+                    None => {
+                        return Err(io::Error::new(
+                            io::ErrorKind::UnexpectedEof,
+                            "spout exited early",
+                        ))
+                    }
                 }
             }
         }

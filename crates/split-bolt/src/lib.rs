@@ -39,12 +39,18 @@ mod tests {
     #[test]
     fn splits_like_python() {
         let cases: &[(&str, &[&str])] = &[
-            ("the cow jumped over the moon", &["the", "cow", "jumped", "over", "the", "moon"]),
+            (
+                "the cow jumped over the moon",
+                &["the", "cow", "jumped", "over", "the", "moon"],
+            ),
             ("  lead\ttrail \n", &["lead", "trail"]),
             ("", &[]),
             ("   ", &[]),
             ("a\u{1c}b\u{1f}c", &["a", "b", "c"]),
-            ("no\u{a0}break\u{3000}ideo\u{2028}line", &["no", "break", "ideo", "line"]),
+            (
+                "no\u{a0}break\u{3000}ideo\u{2028}line",
+                &["no", "break", "ideo", "line"],
+            ),
             ("zero\u{200b}width", &["zero\u{200b}width"]),
             ("café naïve 日本語", &["café", "naïve", "日本語"]),
         ];
@@ -56,6 +62,9 @@ mod tests {
     #[test]
     fn words_mode_lowercases_and_drops_punctuation() {
         let got: Vec<_> = words("The Cow, the MOON! Don't stop; Éclair 42").collect();
-        assert_eq!(got, ["the", "cow", "the", "moon", "don't", "stop", "éclair", "42"]);
+        assert_eq!(
+            got,
+            ["the", "cow", "the", "moon", "don't", "stop", "éclair", "42"]
+        );
     }
 }

@@ -19,7 +19,8 @@ static APP: App = App {
             name: "mode",
             conf_key: Some("wordcount.split.mode"),
             value: Some("MODE"),
-            help: "python: exactly Python's str.split() [default]; words: Unicode words, lowercased",
+            help:
+                "python: exactly Python's str.split() [default]; words: Unicode words, lowercased",
         },
         Opt {
             name: "log-tuples",

@@ -57,7 +57,8 @@ fn emits_each_word_anchored_then_acks() {
     let mut c = native(&[]);
     c.handshake(json!({}), context("split", 2)).unwrap();
     let mut t = Transcript::default();
-    c.process(&mut t, &sentence("-42", "the cow jumped")).unwrap();
+    c.process(&mut t, &sentence("-42", "the cow jumped"))
+        .unwrap();
     assert_eq!(t.emits.len(), 3);
     for (e, w) in t.emits.iter().zip(["the", "cow", "jumped"]) {
         assert_eq!(
@@ -67,7 +68,10 @@ fn emits_each_word_anchored_then_acks() {
     }
     assert_eq!(t.acks, vec![json!("-42")]);
     assert!(t.fails.is_empty() && t.errors.is_empty());
-    assert_eq!(c.task_id_requests, 0, "native emits never wait for task ids");
+    assert_eq!(
+        c.task_id_requests, 0,
+        "native emits never wait for task ids"
+    );
     let (status, stderr) = c.finish(&mut t).unwrap();
     assert!(status.success(), "{stderr}");
 }
@@ -85,8 +89,11 @@ fn answers_heartbeats_and_acks_ticks() {
         (1, 0),
         "heartbeats are answered, never acked"
     );
-    c.process(&mut t, &tuple_msg("9", "__system", "__tick", -1, &[json!(30)]))
-        .unwrap();
+    c.process(
+        &mut t,
+        &tuple_msg("9", "__system", "__tick", -1, &[json!(30)]),
+    )
+    .unwrap();
     assert_eq!(t.acks, vec![json!("9")]);
     assert!(t.emits.is_empty(), "a tick is not a sentence");
 }
@@ -121,11 +128,17 @@ fn words_mode_and_tuple_logging_from_the_conf_flags_win() {
     let mut c = native(&[]);
     c.handshake(conf.clone(), context("split", 2)).unwrap();
     let mut t = Transcript::default();
-    c.process(&mut t, &sentence("1", "The Cow, THE moon!")).unwrap();
+    c.process(&mut t, &sentence("1", "The Cow, THE moon!"))
+        .unwrap();
     let words: Vec<_> = t.emitted_values().iter().map(|v| v[0].clone()).collect();
-    assert_eq!(words, [json!("the"), json!("cow"), json!("the"), json!("moon")]);
+    assert_eq!(
+        words,
+        [json!("the"), json!("cow"), json!("the"), json!("moon")]
+    );
     assert!(
-        t.logs.iter().any(|(lvl, m)| *lvl == 2 && m == "Emitting cow"),
+        t.logs
+            .iter()
+            .any(|(lvl, m)| *lvl == 2 && m == "Emitting cow"),
         "{:?}",
         t.logs
     );
@@ -134,7 +147,8 @@ fn words_mode_and_tuple_logging_from_the_conf_flags_win() {
     let mut c = native(&["--mode", "python", "--log-level", "warn"]);
     c.handshake(conf, context("split", 2)).unwrap();
     let mut t = Transcript::default();
-    c.process(&mut t, &sentence("1", "The Cow, THE moon!")).unwrap();
+    c.process(&mut t, &sentence("1", "The Cow, THE moon!"))
+        .unwrap();
     let words: Vec<_> = t.emitted_values().iter().map(|v| v[0].clone()).collect();
     assert_eq!(
         words,
@@ -150,8 +164,11 @@ fn words_mode_and_tuple_logging_from_the_conf_flags_win() {
 #[test]
 fn a_bad_setting_stops_the_bolt_with_a_clear_error() {
     let mut c = native(&[]);
-    c.handshake(json!({"wordcount.split.mode": "letters"}), context("split", 2))
-        .unwrap();
+    c.handshake(
+        json!({"wordcount.split.mode": "letters"}),
+        context("split", 2),
+    )
+    .unwrap();
     let mut t = Transcript::default();
     let (status, stderr) = c.finish(&mut t).unwrap();
     assert_eq!(status.code(), Some(1));

@@ -102,7 +102,8 @@ impl<'o> BoltOutput<'o> {
                 }
             }
             Err(e) => {
-                self.emit_error.get_or_insert_with(|| format!("emit failed: {e}"));
+                self.emit_error
+                    .get_or_insert_with(|| format!("emit failed: {e}"));
                 None
             }
         }
@@ -116,7 +117,11 @@ impl<'o> BoltOutput<'o> {
     /// Sends a metric value. The metric must be registered under `name` on the JVM side
     /// (an `IShellMetric` registered by the ShellBolt subclass): for an unknown name Storm
     /// throws and the worker dies.
-    pub fn metrics<P: Serialize + ?Sized>(&mut self, name: &str, params: &P) -> serde_json::Result<()> {
+    pub fn metrics<P: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        params: &P,
+    ) -> serde_json::Result<()> {
         encode::metrics(self.buf, name, params)
     }
 }
@@ -198,7 +203,8 @@ pub fn run_bolt_io<B: Bolt, R: Read, W: Write>(
                     match problem {
                         None => encode::ack(&mut chan.out.buf, id),
                         Some(e) => {
-                            let msg = format!("tuple {} from {} failed: {e}", t.id(), t.component());
+                            let msg =
+                                format!("tuple {} from {} failed: {e}", t.id(), t.component());
                             report(&mut chan.out.buf, &chan.name, &msg);
                             encode::fail(&mut chan.out.buf, id);
                         }
@@ -217,7 +223,10 @@ pub fn run_bolt_io<B: Bolt, R: Read, W: Write>(
                     None => report(
                         &mut chan.out.buf,
                         &chan.name,
-                        &format!("got task ids {:?} that no emit asked for: ignored", &ids[..]),
+                        &format!(
+                            "got task ids {:?} that no emit asked for: ignored",
+                            &ids[..]
+                        ),
                     ),
                 },
                 Ok(Incoming::Command(c)) => {

@@ -83,7 +83,6 @@ impl<R: Read, W: Write> Channel<R, W> {
         self.out.flush()?;
         Ok(())
     }
-
 }
 
 /// Reports a problem to Storm (`error` command, shown in the UI) and on stderr.

@@ -51,7 +51,8 @@ const COMMON: &[Opt] = &[
         name: "log-level",
         conf_key: Some("multilang.log.level"),
         value: Some("LEVEL"),
-        help: "trace, debug, info, warn, error or off: records below it never cross the pipe [info]",
+        help:
+            "trace, debug, info, warn, error or off: records below it never cross the pipe [info]",
     },
     Opt {
         name: "max-message-bytes",
@@ -137,7 +138,8 @@ impl App {
                     .next()
                     .ok_or_else(|| format!("--{name} needs a value ({meta})"))?,
                 (None, Some(v)) => {
-                    parse_bool(&v).ok_or_else(|| format!("--{name} takes true or false, not {v:?}"))?;
+                    parse_bool(&v)
+                        .ok_or_else(|| format!("--{name} takes true or false, not {v:?}"))?;
                     v
                 }
                 (None, None) => "true".to_owned(),
@@ -230,7 +232,11 @@ fn start(app: &App) -> Result<Args, ExitCode> {
             let level = args.get("log-level").map(str::to_owned);
             match level.as_deref().map(logger::parse_level) {
                 Some(None) => {
-                    eprintln!("{}: --log-level: unknown level {:?}", app.name, level.unwrap_or_default());
+                    eprintln!(
+                        "{}: --log-level: unknown level {:?}",
+                        app.name,
+                        level.unwrap_or_default()
+                    );
                     return Err(ExitCode::from(2));
                 }
                 Some(Some(l)) => logger::init(l),
@@ -256,7 +262,8 @@ fn conf_log_level(app: &App, args: &Args, setup: &Setup) -> Result<(), String> {
         return Ok(());
     }
     if let Some(v) = Settings::new(app, args, setup.conf()).str("log-level") {
-        let l = logger::parse_level(&v).ok_or_else(|| format!("multilang.log.level: unknown level {v:?}"))?;
+        let l = logger::parse_level(&v)
+            .ok_or_else(|| format!("multilang.log.level: unknown level {v:?}"))?;
         logger::init(l);
     }
     Ok(())
@@ -315,7 +322,10 @@ pub fn run_bolt_main<B: Bolt>(app: &App, make: impl FnOnce(&Args) -> B) -> ExitC
     };
     let inner = make(&args);
     let bolt = BoltMain { app, args, inner };
-    finish(app, run_bolt_io(bolt, std::io::stdin().lock(), std::io::stdout().lock(), max))
+    finish(
+        app,
+        run_bolt_io(bolt, std::io::stdin().lock(), std::io::stdout().lock(), max),
+    )
 }
 
 struct SpoutMain<'a, S> {
@@ -372,7 +382,15 @@ pub fn run_spout_main<S: Spout>(app: &App, make: impl FnOnce(&Args) -> S) -> Exi
     };
     let inner = make(&args);
     let spout = SpoutMain { app, args, inner };
-    finish(app, run_spout_io(spout, std::io::stdin().lock(), std::io::stdout().lock(), max))
+    finish(
+        app,
+        run_spout_io(
+            spout,
+            std::io::stdin().lock(),
+            std::io::stdout().lock(),
+            max,
+        ),
+    )
 }
 
 #[cfg(test)]
@@ -384,9 +402,24 @@ mod tests {
         version: "1",
         about: "test",
         options: &[
-            Opt { name: "limit", conf_key: Some("x.limit"), value: Some("N"), help: "" },
-            Opt { name: "reliable", conf_key: Some("x.reliable"), value: None, help: "" },
-            Opt { name: "corpus", conf_key: Some("x.corpus"), value: Some("FILE"), help: "" },
+            Opt {
+                name: "limit",
+                conf_key: Some("x.limit"),
+                value: Some("N"),
+                help: "",
+            },
+            Opt {
+                name: "reliable",
+                conf_key: Some("x.reliable"),
+                value: None,
+                help: "",
+            },
+            Opt {
+                name: "corpus",
+                conf_key: Some("x.corpus"),
+                value: Some("FILE"),
+                help: "",
+            },
         ],
     };
 
@@ -396,13 +429,20 @@ mod tests {
 
     #[test]
     fn flags_win_over_conf_and_conf_fills_in() {
-        let Action::Run(a) = args(&["--limit", "5", "--reliable"]).unwrap() else { panic!() };
-        let conf = Setup::parse(br#"{"conf":{"x.limit":9,"x.corpus":"c.txt","x.reliable":"false"},"pidDir":"/"}"#).unwrap();
+        let Action::Run(a) = args(&["--limit", "5", "--reliable"]).unwrap() else {
+            panic!()
+        };
+        let conf = Setup::parse(
+            br#"{"conf":{"x.limit":9,"x.corpus":"c.txt","x.reliable":"false"},"pidDir":"/"}"#,
+        )
+        .unwrap();
         let s = Settings::new(&APP, &a, conf.conf());
         assert_eq!(s.u64("limit"), Ok(Some(5)));
         assert_eq!(s.bool("reliable"), Ok(true));
         assert_eq!(s.str("corpus").as_deref(), Some("c.txt"));
-        let Action::Run(none) = args(&[]).unwrap() else { panic!() };
+        let Action::Run(none) = args(&[]).unwrap() else {
+            panic!()
+        };
         let s = Settings::new(&APP, &none, conf.conf());
         assert_eq!(s.u64("limit"), Ok(Some(9)));
         assert_eq!(s.bool("reliable"), Ok(false));
@@ -410,24 +450,38 @@ mod tests {
 
     #[test]
     fn bad_command_lines_are_errors() {
-        assert!(args(&["--nope"]).unwrap_err().contains("unknown option --nope"));
+        assert!(args(&["--nope"])
+            .unwrap_err()
+            .contains("unknown option --nope"));
         assert!(args(&["--limit"]).unwrap_err().contains("needs a value"));
-        assert!(args(&["stray"]).unwrap_err().contains("unexpected argument"));
+        assert!(args(&["stray"])
+            .unwrap_err()
+            .contains("unexpected argument"));
         assert!(args(&["--reliable=maybe"]).is_err());
-        let Action::Run(a) = args(&["--limit=3", "--reliable=false"]).unwrap() else { panic!() };
+        let Action::Run(a) = args(&["--limit=3", "--reliable=false"]).unwrap() else {
+            panic!()
+        };
         let conf = Conf::default();
         let s = Settings::new(&APP, &a, &conf);
         assert_eq!(s.u64("limit"), Ok(Some(3)));
         assert_eq!(s.bool("reliable"), Ok(false));
-        let Action::Run(a) = args(&["--limit", "x"]).unwrap() else { panic!() };
+        let Action::Run(a) = args(&["--limit", "x"]).unwrap() else {
+            panic!()
+        };
         assert!(Settings::new(&APP, &a, &conf).u64("limit").is_err());
     }
 
     #[test]
     fn help_and_version() {
-        let Action::Print(h) = args(&["--help"]).unwrap() else { panic!() };
-        assert!(h.contains("--limit N") && h.contains("conf: x.limit") && h.contains("--log-level"));
-        let Action::Print(v) = args(&["--version"]).unwrap() else { panic!() };
+        let Action::Print(h) = args(&["--help"]).unwrap() else {
+            panic!()
+        };
+        assert!(
+            h.contains("--limit N") && h.contains("conf: x.limit") && h.contains("--log-level")
+        );
+        let Action::Print(v) = args(&["--version"]).unwrap() else {
+            panic!()
+        };
         assert_eq!(v, "t 1\n");
     }
 }

@@ -280,7 +280,11 @@ mod tests {
         let input = b"{\"a\":1}\nend\n{\"b\":\n2}\r\nend\r\n[1,2]\nend\n";
         for step in [1, 2, 3, 7, 64, 1 << 20] {
             let got = frames(input, step, 1 << 20).unwrap();
-            assert_eq!(got, vec!["{\"a\":1}\n", "{\"b\":\n2}\r\n", "[1,2]\n"], "step {step}");
+            assert_eq!(
+                got,
+                vec!["{\"a\":1}\n", "{\"b\":\n2}\r\n", "[1,2]\n"],
+                "step {step}"
+            );
         }
     }
 
@@ -356,7 +360,10 @@ mod tests {
             })
             .unwrap()
             .is_some());
-        assert_eq!(reads, 1, "second message was buffered: no read, no callback");
+        assert_eq!(
+            reads, 1,
+            "second message was buffered: no read, no callback"
+        );
         assert!(!r.has_buffered_message());
     }
 }

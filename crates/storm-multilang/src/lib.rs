@@ -58,6 +58,8 @@ mod channel;
 pub mod cli;
 mod error;
 pub mod frame;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod logger;
 pub mod message;
 pub mod output;
@@ -66,7 +68,9 @@ pub mod spout;
 
 pub use bolt::{run_bolt, run_bolt_io, Bolt, BoltOutput};
 pub use error::{Error, FieldError, MessageError};
-pub use message::{Command, Conf, Context, Incoming, MessageId, Setup, TaskIds, Tuple, Values as TupleValues};
+pub use message::{
+    Command, Conf, Context, Incoming, MessageId, Setup, TaskIds, Tuple, Values as TupleValues,
+};
 pub use output::{Emit, EmitToken, NewMessageId, Values};
 pub use spout::{run_spout, run_spout_io, Spout, SpoutOutput};
 

@@ -261,9 +261,8 @@ fn from_wire(w: Wire<'_>) -> Result<Incoming<'_>, MessageError> {
         };
         return Ok(Incoming::Command(c));
     }
-    let id = w
-        .id
-        .ok_or_else(|| MessageError::new("tuple without an id"))?;
+    let id =
+        w.id.ok_or_else(|| MessageError::new("tuple without an id"))?;
     let stream = w
         .stream
         .ok_or_else(|| MessageError::new("tuple without a stream"))?;
@@ -475,7 +474,10 @@ mod tests {
         assert_eq!(t.values().len(), 5);
         assert_eq!(t.id(), "-1");
         assert_eq!(t.id_raw().get(), "\"-1\"");
-        assert_eq!((t.component(), t.stream(), t.task()), ("spout", "default", 3));
+        assert_eq!(
+            (t.component(), t.stream(), t.task()),
+            ("spout", "default", 3)
+        );
         assert!(!t.is_heartbeat() && !t.is_tick());
     }
 
@@ -544,14 +546,29 @@ mod tests {
             (b"  \n", "empty message"),
             (b"{", "malformed message"),
             (b"nonsense", "neither"),
-            (b"{\"id\":\"1\",\"stream\":\"s\",\"task\":1}", "without values"),
-            (b"{\"id\":\"1\",\"stream\":\"s\",\"task\":1,\"tuple\":{}}", "not a JSON list"),
-            (b"{\"id\":\"1\",\"stream\":\"s\",\"task\":\"x\",\"tuple\":[]}", "malformed message"),
-            (b"{\"stream\":\"s\",\"task\":1,\"tuple\":[]}", "without an id"),
+            (
+                b"{\"id\":\"1\",\"stream\":\"s\",\"task\":1}",
+                "without values",
+            ),
+            (
+                b"{\"id\":\"1\",\"stream\":\"s\",\"task\":1,\"tuple\":{}}",
+                "not a JSON list",
+            ),
+            (
+                b"{\"id\":\"1\",\"stream\":\"s\",\"task\":\"x\",\"tuple\":[]}",
+                "malformed message",
+            ),
+            (
+                b"{\"stream\":\"s\",\"task\":1,\"tuple\":[]}",
+                "without an id",
+            ),
             (b"{\"command\":\"ack\"}", "without an id"),
             (b"[1,\"a\"]", "task id"),
             (b"[-1]", "task id"),
-            (b"{\"id\":\"1\",\"stream\":\"s\",\"task\":1,\"tuple\":[\"\xff\"]}", "malformed message"),
+            (
+                b"{\"id\":\"1\",\"stream\":\"s\",\"task\":1,\"tuple\":[\"\xff\"]}",
+                "malformed message",
+            ),
             (b"{\"command\":7}", "malformed message"),
         ];
         for (input, want) in cases {

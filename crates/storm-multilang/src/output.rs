@@ -351,7 +351,9 @@ mod tests {
 
     fn json(bytes: &[u8]) -> serde_json::Value {
         let text = std::str::from_utf8(bytes).unwrap();
-        let body = text.strip_suffix("\nend\n").expect("message ends with an end line");
+        let body = text
+            .strip_suffix("\nend\n")
+            .expect("message ends with an end line");
         serde_json::from_str(body).unwrap()
     }
 
@@ -359,7 +361,14 @@ mod tests {
     fn emits_are_valid_json_with_the_right_keys() {
         let id = RawValue::from_string("\"-42\"".into()).unwrap();
         let mut out = Vec::new();
-        encode::emit(&mut out, &Emit::new(), Some(id.get()), None, &("a\"\n\u{1F600}", 3)).unwrap();
+        encode::emit(
+            &mut out,
+            &Emit::new(),
+            Some(id.get()),
+            None,
+            &("a\"\n\u{1F600}", 3),
+        )
+        .unwrap();
         assert_eq!(
             json(&out),
             serde_json::json!({"command":"emit","anchors":["-42"],"need_task_ids":false,"tuple":["a\"\n\u{1F600}",3]})
@@ -378,8 +387,18 @@ mod tests {
             serde_json::json!({"command":"emit","id":12,"stream":"s","task":7,"need_task_ids":false,"tuple":["x"]})
         );
         out.clear();
-        encode::emit(&mut out, &Emit::new().need_task_ids().unanchored(), Some("\"1\""), None, &[1.5]).unwrap();
-        assert_eq!(json(&out), serde_json::json!({"command":"emit","tuple":[1.5]}));
+        encode::emit(
+            &mut out,
+            &Emit::new().need_task_ids().unanchored(),
+            Some("\"1\""),
+            None,
+            &[1.5],
+        )
+        .unwrap();
+        assert_eq!(
+            json(&out),
+            serde_json::json!({"command":"emit","tuple":[1.5]})
+        );
     }
 
     #[test]
@@ -396,13 +415,22 @@ mod tests {
     fn commands() {
         let mut out = Vec::new();
         encode::log(&mut out, 2, "hi \"you\"");
-        assert_eq!(json(&out), serde_json::json!({"command":"log","msg":"hi \"you\"","level":2}));
+        assert_eq!(
+            json(&out),
+            serde_json::json!({"command":"log","msg":"hi \"you\"","level":2})
+        );
         out.clear();
         encode::error(&mut out, "bad\tthing");
-        assert_eq!(json(&out), serde_json::json!({"command":"error","msg":"bad\tthing"}));
+        assert_eq!(
+            json(&out),
+            serde_json::json!({"command":"error","msg":"bad\tthing"})
+        );
         out.clear();
         encode::metrics(&mut out, "m", &serde_json::json!({"k":1})).unwrap();
-        assert_eq!(json(&out), serde_json::json!({"command":"metrics","name":"m","params":{"k":1}}));
+        assert_eq!(
+            json(&out),
+            serde_json::json!({"command":"metrics","name":"m","params":{"k":1}})
+        );
         out.clear();
         encode::pid(&mut out, 99);
         assert_eq!(out, b"{\"pid\":99}\nend\n");

@@ -67,7 +67,10 @@ impl IdScanner {
                 if self.capturing {
                     self.capturing = false;
                     // Keep it only if it really is a JSON string (valid escapes, valid UTF-8).
-                    if serde_json::from_slice::<String>(&self.captured).is_ok() {
+                    // (An empty id is no id Storm would send.)
+                    if self.captured.len() > 2
+                        && serde_json::from_slice::<String>(&self.captured).is_ok()
+                    {
                         self.found = String::from_utf8(std::mem::take(&mut self.captured)).ok();
                     }
                 }
@@ -140,7 +143,10 @@ mod tests {
             (br#"{"id":"123","tuple":[1,"#, Some(r#""123""#)),
             (br#"{"tuple":["x"],"id":"-7"  , "comp":"#, Some(r#""-7""#)),
             (br#"{"comp":"a","tuple":[{"id":"nested"}],"stream":"#, None),
-            (br#"{"tuple":[{"id":"nested"}],"id":"top","x":"#, Some(r#""top""#)),
+            (
+                br#"{"tuple":[{"id":"nested"}],"id":"top","x":"#,
+                Some(r#""top""#),
+            ),
             (br#"{"id":12,"tuple":["#, None),
             (br#"["id","5"]"#, None),
             (br#"{"name":"id","x":"5"}"#, None),
@@ -148,6 +154,7 @@ mod tests {
             (b"{\"id\":\"\xff\xfe\",\"x\"", None),
             (br#"{"idx":"1","id" : "2""#, Some(r#""2""#)),
             (b"", None),
+            (b"{\"id\":\n\"\"\n,\"x\"", None),
         ];
         for (input, want) in cases {
             assert_eq!(
@@ -166,7 +173,11 @@ mod tests {
             let mut s = super::IdScanner::new();
             s.feed(&msg[..split]);
             s.feed(&msg[split..]);
-            assert_eq!(s.into_id().as_deref(), Some(r#""-4242""#), "split at {split}");
+            assert_eq!(
+                s.into_id().as_deref(),
+                Some(r#""-4242""#),
+                "split at {split}"
+            );
         }
     }
 }

@@ -116,7 +116,8 @@ impl<'o> SpoutOutput<'o> {
                 }
             }
             Err(e) => {
-                self.emit_error.get_or_insert_with(|| format!("emit failed: {e}"));
+                self.emit_error
+                    .get_or_insert_with(|| format!("emit failed: {e}"));
                 None
             }
         }
@@ -128,7 +129,11 @@ impl<'o> SpoutOutput<'o> {
     }
 
     /// Sends a metric value; see [`crate::BoltOutput::metrics`] for the JVM-side requirement.
-    pub fn metrics<P: Serialize + ?Sized>(&mut self, name: &str, params: &P) -> serde_json::Result<()> {
+    pub fn metrics<P: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        params: &P,
+    ) -> serde_json::Result<()> {
         encode::metrics(self.buf, name, params)
     }
 }
@@ -150,7 +155,11 @@ pub fn run_spout_io<S: Spout, R: Read, W: Write>(
     let mut chan = Channel::new(input, output, max_message);
     let setup = chan.handshake()?;
     {
-        let mut out = SpoutOutput::new(&mut chan.out.buf, &mut chan.awaiting_ids, &mut chan.next_token);
+        let mut out = SpoutOutput::new(
+            &mut chan.out.buf,
+            &mut chan.awaiting_ids,
+            &mut chan.next_token,
+        );
         if let Err(e) = spout.open(&setup, &mut out) {
             let msg = format!("open failed: {e}");
             chan.report(&msg);
@@ -176,14 +185,23 @@ pub fn run_spout_io<S: Spout, R: Read, W: Write>(
             }
             Frame::Message(bytes) => bytes,
         };
-        let mut out = SpoutOutput::new(&mut chan.out.buf, &mut chan.awaiting_ids, &mut chan.next_token);
-        let (what, result) = match parse(bytes) {
+        let mut out = SpoutOutput::new(
+            &mut chan.out.buf,
+            &mut chan.awaiting_ids,
+            &mut chan.next_token,
+        );
+        let hook =
+            |what: &str, r: Result<(), S::Error>| r.map_err(|e| format!("{what} failed: {e}"));
+        let result = match parse(bytes) {
             Ok(Incoming::TaskIds(ids)) => {
                 // Task ids answer an emit; Storm waits for nothing here, so no sync.
                 match out.awaiting_ids.pop_front() {
                     Some(token) => spout.task_ids(token, &ids, &mut out),
                     None => {
-                        let msg = format!("got task ids {:?} that no emit asked for: ignored", &ids[..]);
+                        let msg = format!(
+                            "got task ids {:?} that no emit asked for: ignored",
+                            &ids[..]
+                        );
                         report(out.buf, &chan.name, &msg);
                     }
                 }
@@ -191,32 +209,23 @@ pub fn run_spout_io<S: Spout, R: Read, W: Write>(
                 continue;
             }
             Ok(Incoming::Command(c)) => match c {
-                Command::Next => ("next", spout.next(&mut out).map_err(|e| e.to_string())),
-                Command::Ack(id) => ("ack", spout.ack(id, &mut out).map_err(|e| e.to_string())),
-                Command::Fail(id) => ("fail", spout.fail(id, &mut out).map_err(|e| e.to_string())),
-                Command::Activate => ("activate", spout.activate(&mut out).map_err(|e| e.to_string())),
-                Command::Deactivate => (
-                    "deactivate",
-                    spout.deactivate(&mut out).map_err(|e| e.to_string()),
-                ),
-                Command::Other(name) => (
-                    "command",
-                    Err(format!("unknown command {name:?}: ignored")),
-                ),
+                Command::Next => hook("next", spout.next(&mut out)),
+                Command::Ack(id) => hook("ack", spout.ack(id, &mut out)),
+                Command::Fail(id) => hook("fail", spout.fail(id, &mut out)),
+                Command::Activate => hook("activate", spout.activate(&mut out)),
+                Command::Deactivate => hook("deactivate", spout.deactivate(&mut out)),
+                Command::Other(name) => Err(format!("unknown command {name:?}: ignored")),
             },
-            Ok(Incoming::Tuple(t)) => (
-                "message",
-                Err(format!("a spout got a tuple (id {}): ignored", t.id())),
-            ),
-            Err(e) => ("message", Err(format!("bad message ignored: {e}: {}", snippet(bytes)))),
+            Ok(Incoming::Tuple(t)) => Err(format!("a spout got a tuple (id {}): ignored", t.id())),
+            Err(e) => Err(format!("bad message ignored: {e}: {}", snippet(bytes))),
         };
         let emit_error = out.emit_error.take();
         crate::logger::drain_into(out.buf);
         if let Err(e) = result {
-            report(out.buf, &chan.name, &format!("{what} failed: {e}"));
+            report(out.buf, &chan.name, &e);
         }
         if let Some(e) = emit_error {
-            report(out.buf, &chan.name, &format!("{what}: {e}"));
+            report(out.buf, &chan.name, &e);
         }
         encode::sync(&mut chan.out.buf);
         chan.flush_all()?;

@@ -30,7 +30,9 @@ fn root() -> PathBuf {
 }
 
 fn run(cmd: &mut Command) -> Result<(), String> {
-    let status = cmd.status().map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
     if status.success() {
         Ok(())
     } else {
@@ -57,7 +59,8 @@ fn dist() -> Result<(), String> {
         let to = dest.join(b);
         // Copy to a temporary name and rename, so a running topology never sees half a file.
         let tmp = dest.join(format!(".{b}.tmp"));
-        fs::copy(&from, &tmp).map_err(|e| format!("copy {} -> {}: {e}", from.display(), tmp.display()))?;
+        fs::copy(&from, &tmp)
+            .map_err(|e| format!("copy {} -> {}: {e}", from.display(), tmp.display()))?;
         fs::set_permissions(&tmp, fs::Permissions::from_mode(0o755)).map_err(|e| e.to_string())?;
         fs::rename(&tmp, &to).map_err(|e| e.to_string())?;
         let size = fs::metadata(&to).map(|m| m.len()).unwrap_or(0);
@@ -72,23 +75,39 @@ fn check_static() -> Result<(), String> {
     for b in BINARIES {
         let path = dir.join(b);
         if !path.exists() {
-            return Err(format!("{} is missing: run `cargo xtask dist` first", path.display()));
+            return Err(format!(
+                "{} is missing: run `cargo xtask dist` first",
+                path.display()
+            ));
         }
-        let ldd = Command::new("ldd").arg(&path).output().map_err(|e| format!("ldd: {e}"))?;
-        let text = String::from_utf8_lossy(&ldd.stdout).to_string() + &String::from_utf8_lossy(&ldd.stderr);
-        let is_static = text.contains("not a dynamic executable") || text.contains("statically linked");
+        let ldd = Command::new("ldd")
+            .arg(&path)
+            .output()
+            .map_err(|e| format!("ldd: {e}"))?;
+        let text = String::from_utf8_lossy(&ldd.stdout).to_string()
+            + &String::from_utf8_lossy(&ldd.stderr);
+        let is_static =
+            text.contains("not a dynamic executable") || text.contains("statically linked");
         let version = Command::new(&path)
             .arg("--version")
             .env_clear()
             .output()
             .map_err(|e| format!("{b}: {e}"))?;
-        let runs = version.status.success() && String::from_utf8_lossy(&version.stdout).starts_with(b);
+        let runs =
+            version.status.success() && String::from_utf8_lossy(&version.stdout).starts_with(b);
         if is_static && runs {
             passed += 1;
-            println!("ok   {b}: static ({}), runs with an empty environment", text.trim());
+            println!(
+                "ok   {b}: static ({}), runs with an empty environment",
+                text.trim()
+            );
         } else {
             failed += 1;
-            println!("FAIL {b}: ldd says {:?}; --version with env -i: {:?}", text.trim(), version);
+            println!(
+                "FAIL {b}: ldd says {:?}; --version with env -i: {:?}",
+                text.trim(),
+                version
+            );
         }
     }
     println!("check-static: {passed} passed, {failed} failed");
