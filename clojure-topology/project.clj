@@ -70,15 +70,24 @@
   ;; the Python variant's files share that directory; this jar runs the native binaries only
   :jar-exclusions [#"^resources/.*\.py$" #"^resources/__pycache__/" #"^resources/\."]
   :uberjar-exclusions [#"^resources/.*\.py$" #"^resources/__pycache__/" #"^resources/\."
-                       ;; see wordcount.local/hide-clojure-serialization-register!
+                       ;; storm-clojure's Kryo register needs carbonite (Clojars only): see
+                       ;; wordcount.local/hide-clojure-serialization-register!
                        #"^META-INF/services/org\.apache\.storm\.serialization\.SerializationRegister$"]
+  ;; Leiningen's defaults, except that its services merger, which would otherwise win over the
+  ;; exclusion above, leaves that one file alone
+  :uberjar-merge-with ^:replace
+  {"data_readers.clj" leiningen.uberjar/clj-map-merger
+   #"^META-INF/services/(?!org\.apache\.storm\.serialization\.SerializationRegister$).+"
+   [slurp #(str %1 "\n" %2) spit]}
   ;; `cargo xtask dist` before anything runs or is packaged (see wordcount.dist)
   :prep-tasks [["run" "-m" "wordcount.dist"] "javac" "compile"]
+  ;; target/default for run and test, target/uberjar for the jar: the tests build the uberjar
+  ;; while running from their own classes
+  :target-path "target/%s"
   :main ^:skip-aot wordcount.core
   ;; the spout ack hook is a named class (topology.auto.task.hooks)
   :aot [wordcount.observe]
   :jvm-opts ["-Dlog4j2.configurationFile=log4j2-local.xml"]
-  :test-selectors {:default (complement :slow) :slow :slow :all (constantly true)}
   :profiles
   {;; Leiningen's default :base profile adds nREPL, which lives on Clojars. We need no REPL server.
    :base {}

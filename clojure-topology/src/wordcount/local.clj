@@ -74,14 +74,15 @@
       (println (format (str "  %-" width "s %8d") w c)))
     (flush)))
 
-(defn quiet-storm-logs!
-  "Turns Storm's logging off. For after a deliberate kill: Storm then destroys the component
-  processes and, for each one, logs at ERROR that its pipe broke ('ShellBolt died', exit code 143
-  = SIGTERM) and that reporting this to the stopping ZooKeeper was interrupted. That is Storm's
-  normal shutdown in local mode, not a failure of the run."
-  []
+(defn storm-log-level!
+  "Sets the level of Storm's loggers (a log4j2 level name). `lein run` turns them \"OFF\" after a
+  deliberate kill: Storm then destroys the component processes and, for each one, logs at ERROR
+  that its pipe broke ('ShellBolt died', exit code 143 = SIGTERM) and that reporting this to the
+  stopping ZooKeeper was interrupted. That is Storm's normal shutdown in local mode, not a
+  failure of the run."
+  [level]
   (org.apache.logging.log4j.core.config.Configurator/setLevel
-   "org.apache.storm" org.apache.logging.log4j.Level/OFF))
+   "org.apache.storm" (org.apache.logging.log4j.Level/toLevel ^String level)))
 
 (defn run
   "Runs the word-count topology on a LocalCluster for `seconds`, printing the top words every
@@ -105,7 +106,7 @@
                 (recur)))))
         (let [last-counts (observe/snapshot observer)]
           (println "killing the topology and shutting the local cluster down")
-          (quiet-storm-logs!)
+          (storm-log-level! "OFF")
           (kill! cluster "word-count")
           last-counts))
       (finally (observe/forget! observer)))))

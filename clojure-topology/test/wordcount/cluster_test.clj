@@ -1,0 +1,119 @@
+(ns wordcount.cluster-test
+  "The topology on a real LocalCluster (storm-server 2.8.4): Nimbus, a Supervisor, a worker, the
+  native components as child processes of this JVM."
+  (:require [clojure.java.io :as io]
+            [clojure.string :as str]
+            [clojure.test :refer [deftest is testing]]
+            [wordcount.local :as local]
+            [wordcount.observe :as observe]
+            [wordcount.test-support :as t]
+            [wordcount.topology :as topology])
+  (:import [java.io File]
+           [org.apache.storm.utils ServerUtils]))
+
+(def corpus
+  "Sentences for the reliable run: the sample's kind, plus what makes splitting interesting (runs
+  of spaces, a tab, no-break and other Unicode spaces, U+001F, a zero-width space that is no
+  space, letters outside ASCII and the BMP) and a blank line, which the spout skips."
+  ["the cow jumped over the moon"
+   "  four score\tand seven   years ago  "
+   ""
+   "Ünïcödé\u00a0words — naïve café, déjà vu!"
+   "ideographic\u3000space\u2003em-space\u001funit-separator zero\u200bwidth"
+   "emoji 🐄 jumped over 🌙 the moon"
+   "an apple a day keeps the doctor away"])
+
+(def sample-vocabulary
+  "Every word of the sample's five sentences, which sentence-spout emits by default."
+  (set (mapcat t/python-split ["the cow jumped over the moon"
+                               "an apple a day keeps the doctor away"
+                               "four score and seven years ago"
+                               "snow white and the seven dwarfs"
+                               "i am at two with nature"])))
+
+(defn- with-topology-jar
+  "Runs f with Storm's local mode taking the topology's resources/ from `jar`: it uses the first
+  jar on the class path that has a resources/ folder, and unpacks it with the same code (plain
+  file streams) a cluster's supervisor uses on a downloaded topology jar. ServerUtils.setInstance
+  is Storm's own seam for replacing what it reads as the class path."
+  [^File jar f]
+  (let [previous (ServerUtils/setInstance
+                  (proxy [ServerUtils] []
+                    (currentClasspathImpl []
+                      (str jar File/pathSeparator (System/getProperty "java.class.path")))))]
+    (try (f) (finally (ServerUtils/setInstance previous)))))
+
+(defn- binary-name [{:keys [command]}] (some-> command io/file .getName))
+
+(deftest reliable-finite-run-from-the-uberjar
+  (let [n 1500
+        jar (t/uberjar!)
+        dir (t/temp-dir "wordcount-corpus")
+        corpus-file (io/file dir "corpus.txt")
+        observer (observe/new-observer!)
+        expected (t/expected-counts corpus n)
+        conf (merge {"topology.workers" 1
+                     "wordcount.spout.reliable" true
+                     "wordcount.spout.order" "sequential"
+                     "wordcount.spout.limit" n
+                     "wordcount.spout.max.pending" 200
+                     "wordcount.spout.corpus" (str corpus-file)}
+                    (observe/conf observer))]
+    (spit corpus-file (str (str/join "\n" corpus) "\n") :encoding "UTF-8")
+    (try
+      (with-topology-jar jar
+        (fn []
+          (with-open [cluster (local/start-cluster)]
+            (.submitTopology cluster "word-count-reliable" conf (topology/word-count observer))
+            (let [all-acked? #(= n (count (:acked (observe/snapshot observer))))
+                  done (t/wait-until 240000 all-acked?)
+                  kids (t/children)
+                  at-end (observe/snapshot observer)]
+              (testing "the components run as the binaries unpacked from the jar, exec'd (no shell left)"
+                (is (= {"sentence-spout" 1 "split-bolt" 4 "count-bolt" 4}
+                       (frequencies (map binary-name kids)))
+                    (str "children: " (vec kids)))
+                (is (every? #(re-find #"/stormdist/[^/]+/resources/[^/]+$" (str (:command %))) kids)
+                    "run from the resources Storm unpacked from the topology jar"))
+              (testing "every sentence is acked exactly once and none failed"
+                (is done (str "acked " (count (:acked at-end)) " of " n ", failed " (count (:failed at-end))))
+                (is (= (set (range 1 (inc n))) (set (keys (:acked at-end)))))
+                (is (every? #{1} (vals (:acked at-end))))
+                (is (empty? (:failed at-end))))
+              (testing "the final counts are the counts of the same sentences, computed here"
+                (is (= (count expected) (count (:counts at-end))))
+                (is (= expected (:counts at-end))
+                    (let [got (:counts at-end)]
+                      (str "differ: " (into {} (for [w (into (set (keys expected)) (keys got))
+                                                     :when (not= (expected w) (got w))]
+                                                 [w [(expected w) (got w)]])))))
+                (is (= (reduce + (vals expected)) (:count-tuples at-end))
+                    "one [word count] tuple per word: nothing replayed, nothing lost"))
+              (testing "after the limit the spout emits nothing more"
+                (Thread/sleep 2000)
+                (is (= at-end (observe/snapshot observer)))))
+            (local/storm-log-level! "OFF")
+            (local/kill! cluster "word-count-reliable"))))
+      (testing "shutting the cluster down stops every component process"
+        (is (t/wait-until 15000 #(empty? (t/children))) (str "left: " (vec (t/children)))))
+      (finally
+        (local/storm-log-level! "WARN")
+        (observe/forget! observer)
+        (t/delete-tree dir)))))
+
+(deftest lein-run-counts-the-sample-sentences-and-stops-cleanly
+  (let [out (java.io.StringWriter.)
+        result (binding [*out* out] (local/run :seconds 8 :every 4))
+        printed (str out)]
+    (local/storm-log-level! "WARN")
+    (testing "words are counted, all of them from the sample's sentences"
+      (is (pos? (:count-tuples result)))
+      (is (seq (:counts result)))
+      (is (every? sample-vocabulary (keys (:counts result))) (str (keys (:counts result))))
+      (is (every? pos? (vals (:counts result)))))
+    (testing "the top words are printed as they grow"
+      (is (re-find #"after +4 s: \d+ words counted" printed) printed)
+      (is (re-find #"after +8 s: \d+ words counted" printed) printed)
+      (is (re-find #"\n  the +\d+\n" printed) printed))
+    (testing "no component process outlives the run"
+      (is (t/wait-until 15000 #(empty? (t/children))) (str "left: " (vec (t/children)))))))

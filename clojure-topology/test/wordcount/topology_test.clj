@@ -1,0 +1,76 @@
+(ns wordcount.topology-test
+  (:require [clojure.test :refer [deftest is testing]]
+            [wordcount.core :as core]
+            [wordcount.test-support :as t]
+            [wordcount.topology :as topology])
+  (:import [org.apache.storm.generated Bolt ComponentCommon GlobalStreamId Grouping SpoutSpec StormTopology]
+           [org.apache.storm.task ShellBolt]
+           [org.apache.storm.spout ShellSpout]
+           [org.apache.storm.utils Utils]))
+
+(defn- common [^ComponentCommon c]
+  {:parallelism (.get_parallelism_hint c)
+   :outputs (into {} (for [[stream info] (.get_streams c)] [stream (vec (.get_output_fields info))]))
+   :inputs (into {} (for [[^GlobalStreamId id ^Grouping g] (.get_inputs c)]
+                      [(.get_componentId id)
+                       (cond (.is_set_shuffle g) :shuffle
+                             (.is_set_fields g) (vec (.get_fields g))
+                             :else (str g))]))})
+
+(defn- shell-command
+  "The command line inside a serialized ShellBolt/ShellSpout (a private field `command`)."
+  [obj]
+  (let [f (doto (.getDeclaredField (if (instance? ShellBolt obj) ShellBolt ShellSpout) "command")
+            (.setAccessible true))]
+    (vec (.get f obj))))
+
+(deftest the-samples-topology
+  (let [^StormTopology topo (topology/word-count)
+        spouts (.get_spouts topo)
+        bolts (.get_bolts topo)]
+    (is (= #{"spout"} (set (keys spouts))))
+    (is (= #{"splitbolt" "countbolt"} (set (keys bolts))))
+    (is (= {:parallelism 1 :outputs {"default" ["sentence"]} :inputs {}}
+           (common (.get_common ^SpoutSpec (get spouts "spout")))))
+    (is (= {:parallelism 4 :outputs {"default" ["word"]} :inputs {"spout" :shuffle}}
+           (common (.get_common ^Bolt (get bolts "splitbolt")))))
+    (is (= {:parallelism 4 :outputs {"default" ["word" "count"]} :inputs {"splitbolt" ["word"]}}
+           (common (.get_common ^Bolt (get bolts "countbolt")))))
+    (testing "each component runs its binary through the launcher"
+      (let [object #(Utils/javaDeserialize (.get_serialized_java (.get_spout_object %)) Object)
+            bolt-object #(Utils/javaDeserialize (.get_serialized_java (.get_bolt_object %)) Object)]
+        (is (= (topology/native-command "sentence-spout") (shell-command (object (get spouts "spout")))))
+        (is (= (topology/native-command "split-bolt") (shell-command (bolt-object (get bolts "splitbolt")))))
+        (is (= (topology/native-command "count-bolt") (shell-command (bolt-object (get bolts "countbolt")))))))
+    (testing "the observer bolt is there only when asked for"
+      (is (= {:parallelism 2 :outputs {"default" []} :inputs {"countbolt" ["word"]}}
+             (common (.get_common ^Bolt (get (.get_bolts (topology/word-count "some-id")) "observer"))))))))
+
+(deftest native-command-shape
+  (let [[sh flag script name & args] (topology/native-command "split-bolt" "--mode" "words")]
+    (is (= ["sh" "-c" "split-bolt" ["--mode" "words"]] [sh flag name args]))
+    (is (re-find #"exec \"\./\$0\" \"\$@\"$" script) "ends by replacing the shell with the binary")))
+
+(deftest command-line
+  (is (= {:conf {}} (core/parse-args [])))
+  (is (= {:conf {"wordcount.spout.limit" 10 "wordcount.spout.order" "sequential"
+                 "wordcount.log.tuples" true "x" ["a" "b"]}
+          :seconds 30}
+         (core/parse-args ["--seconds" "30" "-c" "wordcount.spout.limit=10"
+                           "-c" "wordcount.spout.order=sequential" "-c" "wordcount.log.tuples=true"
+                           "-c" "x=[\"a\",\"b\"]"])))
+  (is (= {:conf {} :name "wc" :workers 2 :nimbus {:host "nimbus.example" :port 6627}}
+         (core/parse-args ["wc" "--workers" "2" "--nimbus" "nimbus.example:6627"])))
+  (is (= {"topology.workers" 3 "nimbus.seeds" ["h"]}
+         (core/submit-conf {:nimbus {:host "h"} :conf {}})))
+  (is (:error (core/parse-args ["--seconds" "soon"])))
+  (is (:error (core/parse-args ["a" "b"])))
+  (is (:error (core/parse-args ["--frobnicate"]))))
+
+(deftest python-split-model
+  ;; the test's own model of str.split(), checked against what Python 3 prints for these strings
+  (is (= ["a" "b"] (t/python-split "  a \t\n b  ")))
+  (is (= ["x" "y" "z\u200bw"] (t/python-split "x\u00a0y\u001fz\u200bw")))
+  (is (= ["🐄" "🌙"] (t/python-split "🐄\u3000🌙")))
+  (is (= [] (t/python-split " \u2003 ")))
+  (is (= {"a" 4 "b" 2} (t/expected-counts ["a b" "" "a"] 4))))
