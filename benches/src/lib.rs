@@ -1,0 +1,1 @@
+//! Benchmarks live in benches/; the throughput comparisons in src/bin (see README).
