@@ -1,0 +1,137 @@
+package com.example.wordcount;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.storm.Config;
+import org.apache.storm.LocalCluster;
+import org.apache.storm.StormSubmitter;
+import org.apache.storm.generated.KillOptions;
+import org.apache.storm.topology.TopologyBuilder;
+import org.apache.storm.tuple.Fields;
+
+/**
+ * The word-count topology: sentence-spout (1) -> split-bolt (4, shuffle) -> count-bolt (4, fields
+ * on {@code word}) -> report (1, global).
+ *
+ * <pre>
+ * WordCount [options]         run on a LocalCluster for --seconds, printing the top words
+ * WordCount [options] NAME    submit to the cluster as NAME (storm jar wordcount.jar ... NAME)
+ *
+ *   --python           the Python sample components (python3 + storm.py) instead of the binaries
+ *   --seconds N        local run length (default 30)
+ *   --report-secs N    seconds between reports (default 5)
+ *   --workers N        topology.workers (default 1)
+ *   -c KEY=VALUE       any topology conf, e.g. -c wordcount.spout.order=sequential
+ * </pre>
+ */
+public final class WordCount {
+    /** Component ids. */
+    public static final String SPOUT = "sentence-spout";
+    public static final String SPLIT = "split-bolt";
+    public static final String COUNT = "count-bolt";
+    public static final String REPORT = "report";
+
+    private WordCount() {
+    }
+
+    /** The sample's wiring, without the report bolt: spout 1, split 4 (shuffle), count 4 (fields on word). */
+    public static TopologyBuilder builder(Variant variant) {
+        return builder(new SentenceSpout(variant), variant, 4, 4);
+    }
+
+    /** As {@link #builder(Variant)} with a given spout and parallelism (tests). */
+    public static TopologyBuilder builder(NativeShellSpout spout, Variant variant, int splits, int counters) {
+        TopologyBuilder builder = new TopologyBuilder();
+        builder.setSpout(SPOUT, spout, 1);
+        builder.setBolt(SPLIT, new SplitBolt(variant), splits).shuffleGrouping(SPOUT);
+        builder.setBolt(COUNT, new CountBolt(variant), counters).fieldsGrouping(SPLIT, new Fields("word"));
+        return builder;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Variant variant = Variant.NATIVE;
+        int seconds = 30;
+        int reportSecs = 5;
+        // Plain collections until the mode is known: Storm classes initialize logging when loaded.
+        Map<String, Object> settings = new HashMap<>();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--python":
+                    variant = Variant.PYTHON;
+                    break;
+                case "--seconds":
+                    seconds = Integer.parseInt(args[++i]);
+                    break;
+                case "--report-secs":
+                    reportSecs = Integer.parseInt(args[++i]);
+                    break;
+                case "--workers":
+                    settings.put(Config.TOPOLOGY_WORKERS, Integer.parseInt(args[++i]));
+                    break;
+                case "-c":
+                    String kv = args[++i];
+                    int eq = kv.indexOf('=');
+                    if (eq <= 0) {
+                        throw new IllegalArgumentException("-c wants KEY=VALUE, got " + kv);
+                    }
+                    settings.put(kv.substring(0, eq), parseValue(kv.substring(eq + 1)));
+                    break;
+                case "-h":
+                case "--help":
+                    System.out.println("usage: WordCount [--python] [--seconds N] [--report-secs N] [--workers N] "
+                        + "[-c KEY=VALUE]... [NAME]\n  no NAME: run on a LocalCluster; NAME: submit to the cluster");
+                    return;
+                default:
+                    if (args[i].startsWith("-")) {
+                        throw new IllegalArgumentException("unknown option " + args[i] + " (try --help)");
+                    }
+                    names.add(args[i]);
+            }
+        }
+        if (names.isEmpty()) {
+            // Storm logs at INFO to the console by default; keep the local run readable unless told otherwise.
+            if (System.getProperty("log4j.configurationFile") == null && System.getProperty("log4j2.configurationFile") == null) {
+                System.setProperty("log4j.configurationFile", "wordcount-local-log4j2.xml");
+            }
+        }
+        Config conf = new Config();
+        conf.putAll(settings);
+        TopologyBuilder builder = builder(variant);
+        builder.setBolt(REPORT, new ReportBolt(reportSecs), 1).globalGrouping(COUNT);
+
+        if (!names.isEmpty()) {
+            StormSubmitter.submitTopologyWithProgressBar(names.get(0), conf, builder.createTopology());
+            return;
+        }
+        runLocally(variant, seconds, conf, builder);
+    }
+
+    private static void runLocally(Variant variant, int seconds, Config conf, TopologyBuilder builder) throws Exception {
+        System.out.printf("wordcount: %s components on a LocalCluster for %d s%n",
+            variant == Variant.NATIVE ? "native (Rust)" : "Python", seconds);
+        try (LocalCluster cluster = new LocalCluster()) {
+            cluster.submitTopology("wordcount", conf, builder.createTopology());
+            Thread.sleep(seconds * 1000L);
+            System.out.println("wordcount: time is up, stopping");
+            KillOptions now = new KillOptions();
+            now.set_wait_secs(0);
+            cluster.killTopologyWithOpts("wordcount", now);
+        }
+        System.out.println("wordcount: stopped");
+    }
+
+    /** Conf values as the components read them: booleans and integers as such, anything else a string. */
+    static Object parseValue(String value) {
+        if (value.equals("true") || value.equals("false")) {
+            return Boolean.valueOf(value);
+        }
+        try {
+            return Long.valueOf(value);
+        } catch (NumberFormatException e) {
+            return value;
+        }
+    }
+}
