@@ -13,7 +13,7 @@
          run on a local cluster for N seconds (default 20), top words every N seconds (default 5)
        lein run NAME [--workers N] [--nimbus HOST[:PORT]] [-c KEY=VALUE]...
          submit to a cluster as NAME (needs `lein uberjar` first; the nimbus comes from
-         --nimbus, -c nimbus.seeds=[...] or storm.yaml)
+         --nimbus, -c nimbus.seeds=[...] or Storm's storm.yaml, else localhost:6627)
   -c sets a topology conf entry; VALUE is read as JSON when it parses (3, true, [\"a\"]), else
      as a string, e.g. -c wordcount.spout.order=sequential -c wordcount.log.tuples=true")
 
@@ -64,7 +64,7 @@
   [name conf]
   (when-not (System/getProperty "storm.jar")
     (if-let [jar (uberjar)]
-      (System/setProperty "storm.jar" (str jar))
+      (System/setProperty "storm.jar" (.getAbsolutePath ^java.io.File jar))
       (throw (ex-info (str "no topology jar to upload: run `lein uberjar` first "
                            "(or submit with `storm jar target/uberjar/...-standalone.jar wordcount.core "
                            name "`)") {}))))
