@@ -48,6 +48,12 @@ static APP: App = App {
             help: "emit at most N new sentences, then nothing (replays not counted)",
         },
         Opt {
+            name: "batch",
+            conf_key: Some("wordcount.spout.batch"),
+            value: Some("N"),
+            help: "emit up to N sentences per `next` [1, like the sample]: fewer JVM round trips",
+        },
+        Opt {
             name: "seed",
             conf_key: Some("wordcount.spout.seed"),
             value: Some("N"),
@@ -68,6 +74,7 @@ struct SentenceSpout {
     source: Source,
     log_tuples: bool,
     limit_logged: bool,
+    batch: u64,
 }
 
 impl Spout for SentenceSpout {
@@ -108,6 +115,7 @@ impl Spout for SentenceSpout {
         }
         self.source = source;
         self.log_tuples = s.bool("log-tuples")?;
+        self.batch = s.u64("batch")?.unwrap_or(1).max(1);
         log::info!(
             "sentence-spout starting: {} sentences, {order:?} order{}",
             self.sentences.len(),
@@ -121,26 +129,9 @@ impl Spout for SentenceSpout {
     }
 
     fn next(&mut self, out: &mut SpoutOutput<'_>) -> Result<(), String> {
-        match self.source.decide() {
-            Next::Unreliable(i) => {
-                let sentence = self.sentences[i].as_str();
-                if self.log_tuples {
-                    log::info!("Emitting {sentence}");
-                }
-                out.emit((sentence,));
-            }
-            Next::Reliable(id, i) => {
-                let sentence = self.sentences[i].as_str();
-                if self.log_tuples {
-                    log::info!("Emitting {sentence} (id {id})");
-                }
-                out.emit_reliable(id, (sentence,));
-            }
-            Next::Nothing => {
-                if !self.limit_logged && self.source.stats().2 == 0 {
-                    self.limit_logged = true;
-                    log::info!("limit reached: {} sentences emitted", self.source.emitted());
-                }
+        for _ in 0..self.batch {
+            if !self.emit_one(out) {
+                break;
             }
         }
         Ok(())
@@ -164,6 +155,36 @@ impl Spout for SentenceSpout {
     }
 }
 
+impl SentenceSpout {
+    /// Emits the next sentence, if any; false when there is nothing to emit now.
+    fn emit_one(&mut self, out: &mut SpoutOutput<'_>) -> bool {
+        match self.source.decide() {
+            Next::Unreliable(i) => {
+                let sentence = self.sentences[i].as_str();
+                if self.log_tuples {
+                    log::info!("Emitting {sentence}");
+                }
+                out.emit((sentence,));
+            }
+            Next::Reliable(id, i) => {
+                let sentence = self.sentences[i].as_str();
+                if self.log_tuples {
+                    log::info!("Emitting {sentence} (id {id})");
+                }
+                out.emit_reliable(id, (sentence,));
+            }
+            Next::Nothing => {
+                if !self.limit_logged && self.source.stats().2 == 0 {
+                    self.limit_logged = true;
+                    log::info!("limit reached: {} sentences emitted", self.source.emitted());
+                }
+                return false;
+            }
+        }
+        true
+    }
+}
+
 fn main() -> ExitCode {
     run_spout_main(&APP, |args| SentenceSpout {
         args: args.clone(),
@@ -171,5 +192,6 @@ fn main() -> ExitCode {
         source: Source::new(SAMPLE_SENTENCES.len(), Order::Random, 0),
         log_tuples: false,
         limit_logged: false,
+        batch: 1,
     })
 }

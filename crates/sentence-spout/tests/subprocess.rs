@@ -170,3 +170,23 @@ fn parity_with_the_python_sample() {
     assert_eq!(rust.len(), 12);
     assert_eq!(rust, python);
 }
+
+#[test]
+fn batch_emits_several_sentences_per_next_within_the_limit() {
+    let mut c = native(&["--batch", "4"]);
+    c.handshake(
+        json!({"wordcount.spout.limit": 10, "wordcount.spout.reliable": true}),
+        context("spout", 1),
+    )
+    .unwrap();
+    let mut t = Transcript::default();
+    let mut per_next = Vec::new();
+    for _ in 0..4 {
+        let before = t.emits.len();
+        c.command(&mut t, "next", None).unwrap();
+        per_next.push(t.emits.len() - before);
+    }
+    assert_eq!(per_next, [4, 4, 2, 0]);
+    let ids: Vec<u64> = t.emits.iter().map(|e| e["id"].as_u64().unwrap()).collect();
+    assert_eq!(ids, (1..=10).collect::<Vec<_>>());
+}
