@@ -1,0 +1,56 @@
+package com.example.wordcount;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.storm.spout.SpoutOutputCollector;
+import org.apache.storm.task.TopologyContext;
+import org.apache.storm.topology.OutputFieldsDeclarer;
+import org.apache.storm.topology.base.BaseRichSpout;
+import org.apache.storm.tuple.Fields;
+import org.apache.storm.tuple.Values;
+import org.apache.storm.utils.Utils;
+
+/** Emits the given values once each as field "sentence", message ids 1..n, and records acks and fails. */
+public class FixedSpout extends BaseRichSpout {
+    private static final long serialVersionUID = 1L;
+    private final String key;
+    private final ArrayList<Object> values;
+    private transient SpoutOutputCollector collector;
+    private int next;
+
+    public FixedSpout(String key, List<Object> values) {
+        this.key = key;
+        this.values = new ArrayList<>(values);
+    }
+
+    @Override
+    public void open(Map<String, Object> conf, TopologyContext context, SpoutOutputCollector collector) {
+        this.collector = collector;
+    }
+
+    @Override
+    public void nextTuple() {
+        if (next < values.size()) {
+            collector.emit(new Values(values.get(next)), (long) next + 1);
+            next++;
+        } else {
+            Utils.sleep(5);
+        }
+    }
+
+    @Override
+    public void ack(Object msgId) {
+        Results.of(key).acked.add(msgId);
+    }
+
+    @Override
+    public void fail(Object msgId) {
+        Results.of(key).failed.add(msgId);
+    }
+
+    @Override
+    public void declareOutputFields(OutputFieldsDeclarer declarer) {
+        declarer.declare(new Fields("sentence"));
+    }
+}
