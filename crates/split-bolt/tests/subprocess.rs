@@ -203,3 +203,40 @@ fn parity_with_the_python_sample() {
     assert_eq!(rust[0].len(), 6);
     assert_eq!(rust[8], ["separators", "file", "group", "record", "unit"]);
 }
+
+#[test]
+fn help_and_version() {
+    let exe = env!("CARGO_BIN_EXE_split-bolt");
+    let help = Command::new(exe).arg("--help").output().unwrap();
+    assert!(help.status.success());
+    let text = String::from_utf8(help.stdout).unwrap();
+    assert!(
+        text.contains("str.split()") && text.contains("conf: wordcount.split.mode"),
+        "{text}"
+    );
+    let version = Command::new(exe).arg("--version").output().unwrap();
+    assert_eq!(
+        String::from_utf8(version.stdout).unwrap(),
+        format!("split-bolt {}\n", env!("CARGO_PKG_VERSION"))
+    );
+    let bad = Command::new(exe).arg("--frobnicate").output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown option --frobnicate"));
+}
+
+#[test]
+fn started_on_a_terminal_it_explains_itself_instead_of_waiting() {
+    // util-linux `script` gives the binary a terminal as stdin, like a user at a shell.
+    let exe = env!("CARGO_BIN_EXE_split-bolt");
+    let out = Command::new("script")
+        .args(["-qec", exe, "/dev/null"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("util-linux script");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("is an Apache Storm multilang component"),
+        "{text}"
+    );
+    assert_eq!(out.status.code(), Some(2), "{text}");
+}
