@@ -91,7 +91,9 @@
   :profiles
   {;; Leiningen's default :base profile adds nREPL, which lives on Clojars. We need no REPL server.
    :base {}
-   :uberjar {:aot [wordcount.core wordcount.observe]}
+   ;; no auto-clean: it empties all of target/, and the tests build the uberjar (when stale)
+   ;; while their own JVM runs from target/default
+   :uberjar {:aot [wordcount.core wordcount.observe] :auto-clean false}
    ;; Storm itself: on a cluster it is on the worker's classpath already, so it stays out of the
    ;; uberjar; `lein run` and `lein test` need it (storm-server has LocalCluster).
    :provided
