@@ -1,0 +1,49 @@
+# shellcheck shell=bash
+# Sourced by test.sh: a bounded soak at full speed (reliable spout, random sentences, no limit) for
+# CLUSTER_SOAK_SECS, sampling every native component's VmRSS every 10 s; no RSS growth beyond
+# noise, no restarted component, no failed tuple, no ERROR in the worker log.
+
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null; }
+
+run_soak() {
+  say "== soak: $SOAK_SECS s at full speed, 1 worker, reliable spout, RSS sampled every 10 s"
+  local t0 pids p name i t ok=1 lines="" first last grow limit acked0 acked1 tt0 tt1 inf
+  submit_tool wc-soak --workers 1 --splits 2 --counters 2 -c wordcount.spout.reliable=true \
+    -c topology.stats.sample.rate=1 >"$CL_LOGS/submit-soak.out" 2>&1
+  ID=$(topo_id wc-soak)
+  check "soak: submitted" test -n "$ID" || { tail -5 "$CL_LOGS/submit-soak.out"; return; }
+  up() { (($(count_procs "$ID" sentence-spout) == 1 && $(count_procs "$ID" split-bolt) == 2 && $(count_procs "$ID" count-bolt) == 2)); }
+  check "soak: 1 sentence-spout, 2 split-bolt, 2 count-bolt processes" wait_for 120 up || return
+  sleep 20 # warm-up: buffers and maps reach their working size
+  pids=$(comp_procs "$ID" | sort -k2,2 -k1,1n)
+  inf=$(info wc-soak); acked0=$(stat_of sentence-spout acked "$inf"); tt0=$(date +%s)
+  : >"$CL_LOGS/soak-rss.tsv"
+  for ((t = 0; t <= SOAK_SECS; t += 10)); do
+    while read -r p name; do
+      printf '%s\t%s\t%s\t%s\n' "$t" "$p" "$name" "$(rss_kb "$p")" >>"$CL_LOGS/soak-rss.tsv"
+    done <<<"$pids"
+    ((t + 10 <= SOAK_SECS)) && sleep 10
+  done
+  inf=$(info wc-soak); acked1=$(stat_of sentence-spout acked "$inf"); tt1=$(date +%s)
+  check "soak: the same component processes all along (no restart)" test "$(comp_procs "$ID" | sort -k2,2 -k1,1n)" == "$pids"
+  while read -r p name; do
+    first=$(awk -v p="$p" '$2 == p {print $4; exit}' "$CL_LOGS/soak-rss.tsv")
+    last=$(awk -v p="$p" '$2 == p {v = $4} END {print v}' "$CL_LOGS/soak-rss.tsv")
+    samples=$(awk -v p="$p" '$2 == p {printf "%s ", $4}' "$CL_LOGS/soak-rss.tsv")
+    grow=$((${last:-0} - ${first:-0}))
+    # noise: 1 MiB or 10 %, whichever is larger
+    limit=$((first / 10 > 1024 ? first / 10 : 1024))
+    ((grow <= limit)) || ok=0
+    lines+="$name pid $p: ${first} -> ${last} kB (${grow:+$grow} kB); samples: $samples"$'\n'
+  done <<<"$pids"
+  printf '%s' "$lines" | sed 's/^/     /'
+  SOAK_SUMMARY="$((acked1 - acked0)) sentences acked in $((tt1 - tt0)) s ($(((acked1 - acked0) / (tt1 - tt0))) /s)"
+  check "soak: $SOAK_SUMMARY; RSS of every component flat within max(1 MiB, 10 %)" test "$ok" == 1
+  check "soak: no failed tuple (spout failed = $(stat_of sentence-spout failed "$inf"))" test "$(stat_of sentence-spout failed "$inf")" == 0
+  local errors
+  errors=$(worker_log "$ID" | grep -c '\[ERROR\]')
+  check "soak: no ERROR in the worker log ($errors)" test "$errors" == 0 ||
+    worker_log "$ID" | grep '\[ERROR\]' | head -3 | cut -c1-300
+  kill_and_check wc-soak "$ID"
+}
+run_soak

@@ -1,0 +1,309 @@
+#!/usr/bin/env bash
+# The native components on a real Storm 2.8.4 cluster on this machine (ZooKeeper, Nimbus, one
+# Supervisor with 2 slots, from Maven Central jars), submitted the way `storm jar` does it.
+# Prints one line per check and finally `cluster: N passed, M failed`; exits non-zero on failure.
+#
+#   cluster/test.sh                    everything (~10 min with the default 90 s soak)
+#   CLUSTER_SOAK_SECS=600 cluster/test.sh   a longer soak
+#   CLUSTER_ONLY="java faults" cluster/test.sh   some parts: java clojure faults soak broken
+#
+# Environment:
+#   CLUSTER_SOAK_SECS    soak length in seconds (default 90; the README's manual run uses 600)
+#   CLUSTER_FAULT_N      sentences in the fault run (default 150000)
+#   CLUSTER_RUN_N        sentences in the java/clojure counting runs (default 3000)
+#   JAVA_TOPOLOGY_JAR    use this jar instead of building java-topology (in a copy, under the work dir)
+#   CLOJURE_UBERJAR      use this uberjar instead of building clojure-topology (in a copy)
+#   CLUSTER_NETNS=0      do not run the cluster in its own network namespace (see README)
+#   CL_KEEP=1            keep the cluster's work dir (logs) after the run
+set -uo pipefail
+
+CL_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$CL_DIR/.." && pwd)
+SOAK_SECS=${CLUSTER_SOAK_SECS:-90}
+FAULT_N=${CLUSTER_FAULT_N:-150000}
+RUN_N=${CLUSTER_RUN_N:-3000}
+ONLY=${CLUSTER_ONLY:-java clojure faults soak broken}
+BUILD=${CLUSTER_BUILD_DIR:-$CL_DIR/target/build}
+BINARIES="sentence-spout split-bolt count-bolt"
+
+say() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+want() { [[ " $ONLY " == *" $1 "* ]]; }
+
+# ---------------------------------------------------------------------------------------------
+# Phase 1 (on the host, network allowed): build what the cluster runs.
+# ---------------------------------------------------------------------------------------------
+build() {
+  local b
+  for b in $BINARIES; do
+    if [[ ! -x $ROOT/multilang/resources/$b ]]; then
+      say "building the binaries: cargo xtask dist"
+      (cd "$ROOT" && cargo xtask dist) || return 1
+      break
+    fi
+  done
+  # Maven Central lacks Storm 2.8.4's parent poms: java-topology carries stand-ins; install them
+  # the same way its pom does, when the local repository has none.
+  local m2=${HOME}/.m2/repository/org/apache/storm p
+  for p in storm flux storm-multilang; do
+    if [[ ! -f $m2/$p/2.8.4/$p-2.8.4.pom ]]; then
+      mvn -B -q install:install-file -Dfile="$ROOT/java-topology/storm-parent-poms/$p-2.8.4.pom" \
+        -DpomFile="$ROOT/java-topology/storm-parent-poms/$p-2.8.4.pom" || return 1
+    fi
+  done
+  mkdir -p "$BUILD"
+  # The other parts are built in copies so that this test never races their own builds.
+  if [[ -z ${JAVA_TOPOLOGY_JAR:-} ]]; then
+    say "building java-topology (mvn package, in a copy)"
+    rm -rf "$BUILD/java-topology" && mkdir -p "$BUILD/java-topology"
+    (cd "$ROOT/java-topology" && tar --exclude=./target -cf - .) | tar -xf - -C "$BUILD/java-topology"
+    (cd "$BUILD/java-topology" && mvn -B -q package -DskipTests -Dnative.skip=true -Drepo.root="$ROOT") || return 1
+    JAVA_TOPOLOGY_JAR=$BUILD/java-topology/target/wordcount-topology-1.0-SNAPSHOT.jar
+  fi
+  if want clojure && [[ -z ${CLOJURE_UBERJAR:-} ]]; then
+    say "building clojure-topology (lein uberjar, in a copy)"
+    rm -rf "$BUILD/lein" && mkdir -p "$BUILD/lein/clojure-topology"
+    ln -s "$ROOT/multilang" "$BUILD/lein/multilang"
+    (cd "$ROOT/clojure-topology" && tar --exclude=./target -cf - .) | tar -xf - -C "$BUILD/lein/clojure-topology"
+    (cd "$BUILD/lein/clojure-topology" && WORDCOUNT_SKIP_DIST=1 lein uberjar >"$BUILD/lein/uberjar.log" 2>&1) ||
+      { tail -20 "$BUILD/lein/uberjar.log"; return 1; }
+    CLOJURE_UBERJAR=$(ls "$BUILD"/lein/clojure-topology/target/uberjar/wordcount-clojure-*-standalone.jar)
+  fi
+  say "building cluster/ (storm.home from Maven, cluster-tools.jar)"
+  mvn -B -q -f "$CL_DIR/pom.xml" package -Djava.topology.jar="$JAVA_TOPOLOGY_JAR" || return 1
+  export JAVA_TOPOLOGY_JAR CLOJURE_UBERJAR
+}
+
+if [[ ${1:-} != --inside ]]; then
+  start=$(date +%s)
+  if ! build; then
+    echo "cluster: 0 passed, 1 failed (build)"
+    exit 1
+  fi
+  say "build done in $(($(date +%s) - start)) s"
+  # Phase 2 in a private network namespace (only its own loopback: Storm's Thrift and Netty servers
+  # bind the wildcard address, and this keeps them off every real interface) and PID namespace (if
+  # this script dies, the kernel kills every process it left in there).
+  if [[ ${CLUSTER_NETNS:-1} != 0 ]] && unshare --net --pid --fork --mount-proc true 2>/dev/null; then
+    exec unshare --net --pid --fork --mount-proc bash -c 'ip link set lo up && exec "$0" --inside' "$0"
+  fi
+  say "no network namespace (CLUSTER_NETNS=0 or unshare not permitted): running on the host's loopback"
+  exec "$0" --inside
+fi
+
+# ---------------------------------------------------------------------------------------------
+# Phase 2: the cluster and the checks.
+# ---------------------------------------------------------------------------------------------
+# shellcheck source=lib.sh
+source "$CL_DIR/lib.sh"
+PASSED=0
+FAILED=0
+check() { # check DESCRIPTION COMMAND...
+  local what=$1; shift
+  if "$@"; then
+    PASSED=$((PASSED + 1)); printf 'ok   %s\n' "$what"
+  else
+    FAILED=$((FAILED + 1)); printf 'FAIL %s\n' "$what"
+    return 1
+  fi
+}
+fail() { FAILED=$((FAILED + 1)); printf 'FAIL %s\n' "$1"; }
+pass() { PASSED=$((PASSED + 1)); printf 'ok   %s\n' "$1"; }
+finish() {
+  local rc=$?
+  trap - EXIT INT TERM
+  say "stopping the cluster"
+  cl_stop
+  local left
+  left=$(cl_leftovers | wc -l)
+  if ((left == 0)); then pass "stop: no process of the cluster is left"; else fail "stop: $left processes left"; fi
+  ((rc != 0 && FAILED == 0)) && FAILED=1
+  echo "cluster: $PASSED passed, $FAILED failed"
+  ((FAILED == 0))
+  exit $?
+}
+trap finish EXIT
+trap 'say "interrupted"; exit 130' INT TERM
+
+T0=$(date +%s)
+cl_init || exit 1
+if ip -o addr 2>/dev/null | grep -vq ' lo '; then NETNOTE="host network"; else NETNOTE="private netns, loopback only"; fi
+say "network: $NETNOTE"
+cl_start || { tail -5 "$CL_LOGS"/*.log; exit 1; }
+pass "cluster up in $(($(date +%s) - T0)) s: zookeeper, nimbus, supervisor (2 slots) from Maven jars ($NETNOTE)"
+
+CORPUS=$CL_WORK/corpus.txt
+cat >"$CORPUS" <<'EOF'
+the cow jumped over the moon
+an apple a day keeps the doctor away
+four score and seven years ago
+snow white and the seven dwarfs
+i am at two with nature
+  runs   of	spaces and a tab  
+Ünïcödé words — naïve café, déjà vu!
+EOF
+
+# expected N: "total W" then "word<TAB>count" lines, as Python's str.split() counts them
+expected_counts() {
+  python3 - "$CORPUS" "$1" <<'EOF'
+import sys, collections
+lines = [l for l in open(sys.argv[1], encoding="utf-8").read().split("\n") if l.strip()]
+n = int(sys.argv[2]); c = collections.Counter()
+for i in range(n): c.update(lines[i % len(lines)].split())
+print("total", sum(c.values()))
+for w in sorted(c): print(f"{w}\t{c[w]}")
+EOF
+}
+
+topo_id() { cl_nimbus list 2>/dev/null | awk -v n="$1" '$2 == n {print $3}'; }
+info() { cl_nimbus info "$1" 2>/dev/null; }
+stat_of() { awk -v k="$2" -v c="$1" '$1 == "stat" && $2 == c && $3 == k {print $4}' <<<"$3"; }
+
+# wait_for SECS CMD...: run CMD every 2 s until it succeeds
+wait_for() {
+  local secs=$1 t; shift
+  t=$(($(date +%s) + secs))
+  while (($(date +%s) < t)); do
+    "$@" && return 0
+    sleep 2
+  done
+  return 1
+}
+
+# pids of worker JVMs (not their LogWriters) of topology $1
+worker_pids() {
+  local p
+  for p in /proc/[0-9]*; do
+    p=${p#/proc/}
+    # (a worker's LogWriter JVM has the worker's command line in its own: skip it)
+    tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -v org.apache.storm.LogWriter |
+      grep -q "org.apache.storm.daemon.worker.Worker $1 " && echo "$p"
+  done
+}
+# "pid name" of every native component process (whatever their parent), for topology $1 if given
+comp_procs() {
+  local p exe name
+  for p in /proc/[0-9]*; do
+    p=${p#/proc/}
+    exe=$(readlink "/proc/$p/exe" 2>/dev/null) || continue
+    name=${exe##*/}; name=${name% (deleted)}
+    [[ " $BINARIES " == *" $name "* ]] || continue
+    [[ -z ${1:-} || $(readlink "/proc/$p/cwd" 2>/dev/null) == *"/stormdist/$1/"* ]] && echo "$p $name"
+  done
+}
+count_procs() { comp_procs "$1" | awk -v n="$2" '$2 == n' | wc -l; }
+worker_log() { cat "$CL_LOGS"/workers-artifacts/"$1"/*/worker.log 2>/dev/null; }
+
+# check_extracted TOPO_ID NAME: every component runs from the extracted jar in a worker JVM
+check_extracted() {
+  local id=$1 what=$2 res wpids p name cwd ppid bad=0 n=0
+  res=$CL_LOCAL/supervisor/stormdist/$id/resources
+  check "$what: the supervisor extracted the jar's resources/ ($(ls "$res" 2>/dev/null | tr '\n' ' '))" \
+    test -f "$res/split-bolt" -a -f "$res/count-bolt" -a -f "$res/sentence-spout"
+  wpids=" $(worker_pids "$id" | tr '\n' ' ') "
+  while read -r p name; do
+    n=$((n + 1))
+    cwd=$(readlink "/proc/$p/cwd")
+    ppid=$(awk '{print $4}' "/proc/$p/stat")
+    if [[ $cwd != "$res" || $wpids != *" $ppid "* || $ppid == "$$" ]]; then
+      bad=$((bad + 1)); say "$name pid $p: cwd $cwd parent $ppid (workers:$wpids)"
+    fi
+  done < <(comp_procs "$id")
+  check "$what: $n component processes, each with cwd = the worker's code dir and a worker JVM ($wpids) as parent" \
+    test "$n" -gt 0 -a "$bad" -eq 0
+}
+
+# kill_and_check NAME ID: kill the topology, then nothing of it may be left
+kill_and_check() {
+  local name=$1 id=$2 t0
+  t0=$(date +%s)
+  cl_nimbus kill "$name" 1 >/dev/null
+  gone() { [[ -z $(topo_id "$name") && -z $(worker_pids "$id") && -z $(comp_procs "$id") ]]; }
+  if wait_for 90 gone; then
+    pass "$name: killed; topology, worker JVM and component processes gone in $(($(date +%s) - t0)) s"
+  else
+    fail "$name: after kill: topology '$(topo_id "$name")', workers '$(worker_pids "$id" | tr '\n' ' ')', components '$(comp_procs "$id" | tr '\n' ' ')'"
+  fi
+}
+
+COMMON_CONF=(-c wordcount.spout.reliable=true -c wordcount.spout.order=sequential -c "wordcount.spout.corpus=$CORPUS"
+  -c topology.stats.sample.rate=1)
+
+# ---------------------------------------------------------------------------------------------
+run_java() {
+  say "== java-topology's jar, submitted by its own main class (storm jar equivalent)"
+  read -r _ EXP_TOTAL < <(expected_counts "$RUN_N" | head -1)
+  t0=$(date +%s)
+  CL_CLIENT_JAR=$JAVA_TOPOLOGY_JAR CL_CLIENT_OPTS="-Dstorm.jar=$JAVA_TOPOLOGY_JAR" \
+    cl_client com.example.wordcount.WordCount "${COMMON_CONF[@]}" -c "wordcount.spout.limit=$RUN_N" \
+    -c wordcount.report.top=1000 --report-secs 2 wc-java >"$CL_LOGS/submit-java.out" 2>&1
+  check "wc-java: submitted (WordCount wc-java, -Dstorm.jar=$(basename "$JAVA_TOPOLOGY_JAR"))" test -n "$(topo_id wc-java)" ||
+    { tail -5 "$CL_LOGS/submit-java.out"; return; }
+  ID=$(topo_id wc-java)
+  all_up() { (($(count_procs "$ID" split-bolt) == 4 && $(count_procs "$ID" count-bolt) == 4 && $(count_procs "$ID" sentence-spout) == 1)); }
+  check "wc-java: 1 sentence-spout, 4 split-bolt, 4 count-bolt processes running" wait_for 120 all_up
+  check_extracted "$ID" wc-java
+  acked() { [[ $(stat_of sentence-spout acked "$(info wc-java)") == "$RUN_N" ]]; }
+  check "wc-java: the spout's $RUN_N sentences all acked (Nimbus stats)" wait_for 120 acked
+  say "wc-java: all acked $(($(date +%s) - t0)) s after submission"
+  # ReportBolt logs "... N words counted ... | top: w=c ..." every 2 s: the last line has every word
+  report_done() { worker_log "$ID" | grep 'words counted' | tail -1 | tr -d ',' | grep -q " $EXP_TOTAL words counted"; }
+  wait_for 30 report_done
+  got=$(worker_log "$ID" | grep 'words counted' | tail -1 | sed 's/.*top: //' | tr -s ' ' '\n' |
+    awk '{i = match($0, /=[0-9,]+$/); c = substr($0, i + 1); gsub(",", "", c); printf "%s\t%s\n", substr($0, 1, i - 1), c}' | sort)
+  want_counts=$(expected_counts "$RUN_N" | tail -n +2 | sort)
+  if [[ $got == "$want_counts" ]]; then
+    pass "wc-java: final counts from ReportBolt = Python str.split() counts of the $RUN_N sentences ($EXP_TOTAL words, $(wc -l <<<"$want_counts") distinct)"
+  else
+    fail "wc-java: counts differ: $(diff <(echo "$want_counts") <(echo "$got") | head -5 | tr '\n' ' ')"
+  fi
+  kill_and_check wc-java "$ID"
+}
+want java && run_java
+
+# ---------------------------------------------------------------------------------------------
+run_clojure() {
+  say "== clojure-topology's uberjar, submitted by its own main (wordcount.core NAME)"
+  read -r _ EXP_TOTAL < <(expected_counts "$RUN_N" | head -1)
+  CL_CLIENT_JAR=$CLOJURE_UBERJAR CL_CLIENT_OPTS="-Dstorm.jar=$CLOJURE_UBERJAR" \
+    cl_client wordcount.core wc-clj --workers 1 "${COMMON_CONF[@]}" -c "wordcount.spout.limit=$RUN_N" \
+    -c wordcount.log.tuples=true >"$CL_LOGS/submit-clj.out" 2>&1
+  check "wc-clj: submitted (wordcount.core wc-clj, -Dstorm.jar=$(basename "$CLOJURE_UBERJAR"))" test -n "$(topo_id wc-clj)" ||
+    { tail -5 "$CL_LOGS/submit-clj.out"; return; }
+  ID=$(topo_id wc-clj)
+  all_up() { (($(count_procs "$ID" split-bolt) == 4 && $(count_procs "$ID" count-bolt) == 4 && $(count_procs "$ID" sentence-spout) == 1)); }
+  check "wc-clj: 1 sentence-spout, 4 split-bolt, 4 count-bolt processes running" wait_for 120 all_up
+  check_extracted "$ID" wc-clj
+  acked() { [[ $(stat_of spout acked "$(info wc-clj)") == "$RUN_N" ]]; }
+  check "wc-clj: the spout's $RUN_N sentences all acked (Nimbus stats)" wait_for 120 acked
+  INFO=$(info wc-clj)
+  check "wc-clj: splitbolt executed $RUN_N, countbolt executed $EXP_TOTAL (Nimbus stats: $(stat_of splitbolt executed "$INFO"), $(stat_of countbolt executed "$INFO"))" \
+    test "$(stat_of splitbolt executed "$INFO")" == "$RUN_N" -a "$(stat_of countbolt executed "$INFO")" == "$EXP_TOTAL"
+  # count-bolt logs "Emitting word:count" (wordcount.log.tuples): the largest count per word
+  got=$(worker_log "$ID" | grep 'name:countbolt Emitting ' | sed 's/.*name:countbolt Emitting //' |
+    awk '{i = match($0, /:[0-9]+$/); w = substr($0, 1, i - 1); c = substr($0, i + 1) + 0; if (c > m[w]) m[w] = c}
+         END {for (w in m) printf "%s\t%d\n", w, m[w]}' | sort)
+  want_counts=$(expected_counts "$RUN_N" | tail -n +2 | sort)
+  if [[ $got == "$want_counts" ]]; then
+    pass "wc-clj: final counts (count-bolt's own log) = Python str.split() counts ($EXP_TOTAL words)"
+  else
+    fail "wc-clj: counts differ: $(diff <(echo "$want_counts") <(echo "$got") | head -5 | tr '\n' ' ')"
+  fi
+  kill_and_check wc-clj "$ID"
+}
+want clojure && run_clojure
+
+# ---------------------------------------------------------------------------------------------
+# Submit a topology built by cluster.Submit around java-topology's components (jar = java-topology's)
+submit_tool() {
+  CL_CLIENT_JAR=$JAVA_TOPOLOGY_JAR CL_CLIENT_OPTS="-Dstorm.jar=$JAVA_TOPOLOGY_JAR" cl_client cluster.Submit "$@"
+}
+
+if want faults; then
+  . "$CL_DIR/faults.sh"
+fi
+if want soak; then
+  . "$CL_DIR/soak.sh"
+fi
+if want broken; then
+  . "$CL_DIR/broken.sh"
+fi
