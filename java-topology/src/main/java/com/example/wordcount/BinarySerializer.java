@@ -129,6 +129,17 @@ public class BinarySerializer implements ISerializer {
 
     @Override
     public Number connect(Map<String, Object> conf, TopologyContext context) throws IOException, NoOutputException {
+        configure(conf);
+        // The very object JsonSerializer sends, so a child reads the same setup in either encoding.
+        JSONObject setup = new JSONObject();
+        setup.put("pidDir", context.getPIDDir());
+        setup.put("conf", conf);
+        setup.put("context", context);
+        return handshake(JSONValue.toJSONString(setup));
+    }
+
+    /** Reads this serializer's settings ({@value #MAX_FRAME_CONF}) from the topology conf. */
+    void configure(Map<String, Object> conf) {
         Object limit = conf == null ? null : conf.get(MAX_FRAME_CONF);
         if (limit != null) {
             maxFrame = limit instanceof Number ? ((Number) limit).intValue() : Integer.parseInt(limit.toString().trim());
@@ -136,12 +147,6 @@ public class BinarySerializer implements ISerializer {
                 throw new IllegalArgumentException(MAX_FRAME_CONF + " must be positive, got " + limit);
             }
         }
-        // The very object JsonSerializer sends, so a child reads the same setup in either encoding.
-        JSONObject setup = new JSONObject();
-        setup.put("pidDir", context.getPIDDir());
-        setup.put("conf", conf);
-        setup.put("context", context);
-        return handshake(JSONValue.toJSONString(setup));
     }
 
     /** Writes the magic and the setup frame holding {@code setupJson}, then reads the child's pid. */
