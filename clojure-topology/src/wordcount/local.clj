@@ -47,7 +47,11 @@
   ^LocalCluster [& {:keys [daemon-conf nimbus-daemon?]}]
   (hide-clojure-serialization-register!)
   (let [builder (LocalCluster$Builder.)]
-    (doseq [[k v] daemon-conf] (.withDaemonConf builder (str k) v))
+    ;; Nimbus' metrics history (a RocksDB store by default) serves the UI, which a local run has
+    ;; not; without it two clusters in one JVM (the tests) don't trip over its shared cache
+    (doseq [[k v] (merge {"storm.metricstore.class" "org.apache.storm.metricstore.NoOpMetricStore"}
+                         daemon-conf)]
+      (.withDaemonConf builder (str k) v))
     (when nimbus-daemon? (.withNimbusDaemon builder))
     (.build builder)))
 
