@@ -7,7 +7,8 @@
 //! times (default 5) and appends one JSON line per run to `benches/results/raw/components.jsonl`.
 //! `BENCH_QUICK=1` shrinks the inputs for a smoke run. `BENCH_CORPUS=FILE` (one sentence a
 //! line, made by `benches/run.sh` from Debian's fortunes-de and fortunes-ru) adds the
-//! real-text rows. `BENCH_ONLY=substring` runs only the scenarios whose name contains it.
+//! real-text rows. `BENCH_ONLY=substring` runs only the scenarios whose name contains it;
+//! `BENCH_VARIANTS=rust,floor` only those variants.
 //!
 //! Usage: `cargo run --release -p benches --bin compare`
 
@@ -226,12 +227,23 @@ fn command(v: Variant, component: &str, python: &str, answers: &Path) -> Command
             _ => "sentence-spout",
         })),
         Variant::Python => {
-            let mut c = Command::new(python);
-            c.arg(match component {
+            let script = match component {
                 "split" => "splitbolt.py",
                 "count" => "countbolt.py",
                 _ => "sentencespout.py",
-            });
+            };
+            let mut c = Command::new(python);
+            // BENCH_PY_PROFILE=DIR: run under cProfile, one stats file per run (profiling only).
+            if let Some(dir) = std::env::var_os("BENCH_PY_PROFILE") {
+                use std::sync::atomic::{AtomicUsize, Ordering};
+                static N: AtomicUsize = AtomicUsize::new(0);
+                let out = Path::new(&dir).join(format!(
+                    "{component}-{}.prof",
+                    N.fetch_add(1, Ordering::Relaxed)
+                ));
+                c.args(["-m", "cProfile", "-o"]).arg(out);
+            }
+            c.arg(script);
             c
         }
         Variant::Floor => {
@@ -245,7 +257,7 @@ fn command(v: Variant, component: &str, python: &str, answers: &Path) -> Command
     cmd
 }
 
-/// (VmHWM in KiB, utime+stime in seconds) of a live process.
+/// (VmHWM in KiB, CPU seconds) of a live process.
 fn proc_stats(pid: u32) -> (u64, f64) {
     let hwm = fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
@@ -255,25 +267,17 @@ fn proc_stats(pid: u32) -> (u64, f64) {
                 .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
         })
         .unwrap_or(0);
-    let cpu = fs::read_to_string(format!("/proc/{pid}/stat"))
+    // schedstat's first field: nanoseconds on a CPU (the children are single-threaded);
+    // finer than stat's 10 ms ticks, which read 0 for a short Rust run.
+    let cpu = fs::read_to_string(format!("/proc/{pid}/schedstat"))
         .ok()
-        .and_then(|s| {
-            let rest = &s[s.rfind(')')? + 2..];
-            let f: Vec<&str> = rest.split_whitespace().collect();
-            // Fields 14 and 15 of stat(5); `rest` starts at field 3.
-            let ticks: u64 = f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
-            Some(ticks as f64 / 100.0)
-        })
+        .and_then(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+        .map(|ns| ns as f64 / 1e9)
         .unwrap_or(0.0);
     (hwm, cpu)
 }
 
-fn run_once(
-    sc: &Scenario,
-    v: Variant,
-    python: &str,
-    answers: &Path,
-) -> io::Result<Value> {
+fn run_once(sc: &Scenario, v: Variant, python: &str, answers: &Path) -> io::Result<Value> {
     let t0 = Instant::now();
     let mut comp = Component::spawn(command(v, sc.component, python, answers))?;
     let setup = json!({"conf": sc.conf, "context": context(sc.component, 5), "pidDir": comp.pid_dir().to_str()});
@@ -285,11 +289,17 @@ fn run_once(
     if reply["pid"].as_u64().is_none() {
         return Err(io::Error::other(format!("not a pid reply: {reply}")));
     }
+    // CPU spent starting up (Python's imports) is not the per-tuple cost.
+    let (_, cpu_start) = proc_stats(comp.id());
     let (elapsed, outputs, task_ids) = match &sc.work {
         Work::Bolt { tuples, window } => {
             let r = drive_bolt(&mut comp, tuples, *window, false)?;
             if r.acks as usize != tuples.len() {
-                return Err(io::Error::other(format!("{} acks of {}", r.acks, tuples.len())));
+                return Err(io::Error::other(format!(
+                    "{} acks of {}",
+                    r.acks,
+                    tuples.len()
+                )));
             }
             (r.elapsed, r.emits, r.task_id_requests)
         }
@@ -298,7 +308,8 @@ fn run_once(
             (r.elapsed, r.emits, r.task_id_requests)
         }
     };
-    let (rss_kb, cpu_s) = proc_stats(comp.id());
+    let (rss_kb, cpu_end) = proc_stats(comp.id());
+    let cpu_s = cpu_end - cpu_start;
     let mut t = shell_sim::Transcript::default();
     let (status, stderr) = comp.finish(&mut t)?;
     if !status.success() && v != Variant::Python {
@@ -336,8 +347,24 @@ fn scenarios(raw: &Path) -> io::Result<Vec<Scenario>> {
     let mut out = Vec::new();
 
     // The Azure sample's inputs.
-    out.push(spout_scenario("sample", "spout/sample".into(), 0.0, n_spout, false, None, &sample));
-    out.push(spout_scenario("sample", "spout-reliable/sample".into(), 0.0, n_spout, true, None, &sample));
+    out.push(spout_scenario(
+        "sample",
+        "spout/sample".into(),
+        0.0,
+        n_spout,
+        false,
+        None,
+        &sample,
+    ));
+    out.push(spout_scenario(
+        "sample",
+        "spout-reliable/sample".into(),
+        0.0,
+        n_spout,
+        true,
+        None,
+        &sample,
+    ));
     let sents: Vec<String> = (0..n_split).map(|i| sample[i % 5].clone()).collect();
     out.push(split_scenario("sample", "split/sample".into(), 0.0, &sents));
     let words: Vec<String> = sample
@@ -352,9 +379,23 @@ fn scenarios(raw: &Path) -> io::Result<Vec<Scenario>> {
     if let Some(corpus) = std::env::var_os("BENCH_CORPUS").map(PathBuf::from) {
         let lines = read_corpus(&corpus)?;
         let take = |n: usize| -> Vec<String> { lines.iter().cycle().take(n).cloned().collect() };
-        let sentences = take(n_split);
-        out.push(spout_scenario("corpus", "spout/corpus".into(), 0.0, n_spout, false, Some(&corpus), &lines));
-        out.push(split_scenario("corpus", "split/corpus".into(), 0.0, &sentences));
+        // Real sentences are about 19 words long: a third as many keeps the run time alike.
+        let sentences = take((n_split / 3).max(100));
+        out.push(spout_scenario(
+            "corpus",
+            "spout/corpus".into(),
+            0.0,
+            n_spout,
+            false,
+            Some(&corpus),
+            &lines,
+        ));
+        out.push(split_scenario(
+            "corpus",
+            "split/corpus".into(),
+            0.0,
+            &sentences,
+        ));
         let words: Vec<String> = lines
             .iter()
             .cycle()
@@ -377,16 +418,29 @@ fn scenarios(raw: &Path) -> io::Result<Vec<Scenario>> {
                     .join(" ")
             })
             .collect();
-        out.push(split_scenario("length", format!("split/length-{len}"), len as f64, &sents));
+        out.push(split_scenario(
+            "length",
+            format!("split/length-{len}"),
+            len as f64,
+            &sents,
+        ));
         // The spout sends the same sentences from a corpus file.
         let file = raw.join(format!("length-{len}.txt"));
         fs::write(&file, sents[..sents.len().min(1000)].join("\n"))?;
         let ns = (n_spout * 7 / len).max(50);
-        out.push(spout_scenario("length", format!("spout/length-{len}"), len as f64, ns, false, Some(&file), &sents[..sents.len().min(1000)]));
+        out.push(spout_scenario(
+            "length",
+            format!("spout/length-{len}"),
+            len as f64,
+            ns,
+            false,
+            Some(&file),
+            &sents[..sents.len().min(1000)],
+        ));
     }
 
     // Distinct words: the count bolt's map and its memory.
-    let max_distinct = env_usize("BENCH_MAX_DISTINCT", if q { 100_000 } else { 1_000_000 });
+    let max_distinct = env_usize("BENCH_MAX_DISTINCT", if q { 10_000 } else { 1_000_000 });
     let mut d = 1_000;
     while d <= max_distinct {
         let n = n_count.max(d);
@@ -394,7 +448,12 @@ fn scenarios(raw: &Path) -> io::Result<Vec<Scenario>> {
         let words: Vec<String> = (0..n)
             .map(|i| format!("w{}", (i as u64 * 2_654_435_761) % d as u64))
             .collect();
-        out.push(count_scenario("distinct", format!("count/distinct-{d}"), d as f64, &words));
+        out.push(count_scenario(
+            "distinct",
+            format!("count/distinct-{d}"),
+            d as f64,
+            &words,
+        ));
         d *= 10;
     }
     Ok(out)
@@ -404,14 +463,15 @@ fn main() -> io::Result<()> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let raw = root.join("results/raw");
     fs::create_dir_all(&raw)?;
-    let reps = env_usize("BENCH_REPS", 5);
+    let reps = env_usize("BENCH_REPS", if quick() { 3 } else { 5 });
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
     let python = python_exe();
     let out_path = raw.join("components.jsonl");
     let mut out = File::create(&out_path)?;
     let all = scenarios(&raw)?;
     for sc in all.iter().filter(|s| s.name.contains(&only)) {
-        let answers = raw.join("floor-answers.bin");
+        // Per process: two runs at once must not share the floor's answers.
+        let answers = raw.join(format!("floor-answers-{}.bin", std::process::id()));
         fs::write(&answers, &sc.answers)?;
         let mut outputs = Vec::new();
         for rep in 0..reps {
@@ -421,7 +481,9 @@ fn main() -> io::Result<()> {
             } else {
                 [Variant::Python, Variant::Floor, Variant::Rust]
             };
-            for v in order {
+            // BENCH_VARIANTS=rust,floor (profiling): leave the others out.
+            let wanted = std::env::var("BENCH_VARIANTS").unwrap_or_default();
+            for v in order.into_iter().filter(|v| wanted.is_empty() || wanted.contains(v.name())) {
                 let mut rec = run_once(sc, v, &python, &answers)
                     .map_err(|e| io::Error::other(format!("{} {}: {e}", sc.name, v.name())))?;
                 rec["rep"] = json!(rep);
@@ -451,6 +513,7 @@ fn main() -> io::Result<()> {
             )));
         }
     }
+    let _ = fs::remove_file(raw.join(format!("floor-answers-{}.bin", std::process::id())));
     eprintln!("wrote {}", out_path.display());
     Ok(())
 }

@@ -356,6 +356,14 @@ public final class E2E {
                 b.setBolt("count", new Bolt(new String[] {python, "countbolt.py"}, "word", "count"), count)
                         .fieldsGrouping("split", new Fields("word"));
             }
+            case "rustbolts" -> {
+                // The Java spout with the Rust bolts: what the bolts do without ShellSpout's
+                // synchronous round trips (next and ack each wait for the child's sync).
+                b.setSpout("spout", new JavaSpout(), sp);
+                b.setBolt("split", new Bolt(new String[] {"split-bolt"}, "word"), split).shuffleGrouping("spout");
+                b.setBolt("count", new Bolt(new String[] {"count-bolt"}, "word", "count"), count)
+                        .fieldsGrouping("split", new Fields("word"));
+            }
             case "java" -> {
                 b.setSpout("spout", new JavaSpout(), sp);
                 b.setBolt("split", new JavaSplit(), split).shuffleGrouping("spout");
