@@ -44,7 +44,9 @@ faults_hit() {
   check "faults: kill -9 $what (pid $pid): worker back with 1+2+2 components in ${back} s, acks moving again ($before -> $after) in $(($(date +%s) - t0)) s, spout pid unchanged ($SPOUT)" \
     test "$spout_now" == "$SPOUT" -a "$after" -gt "$before"
   # the relaunched worker is the next victim
-  VICTIM=$(worker_pids "$ID" | grep -vx "$SPOUT_WORKER")
+  find_victim() { VICTIM=$(worker_pids "$ID" | grep -vx "$SPOUT_WORKER" | head -1); [[ -n $VICTIM ]]; }
+  wait_for 30 find_victim || { fail "faults: no second worker after the $what fault"; return 1; }
+  return 0
 }
 
 run_faults() {
@@ -65,10 +67,10 @@ run_faults() {
   say "faults: spout pid $SPOUT in worker $SPOUT_WORKER; victim worker $VICTIM"
   check "faults: the other worker ($VICTIM) runs split-bolt and count-bolt tasks" \
     test -n "$(faults_children "$VICTIM" split-bolt)" -a -n "$(faults_children "$VICTIM" count-bolt)" || return
-  started() { (($(faults_acked) >= FAULT_N / 20)); }
+  started() { (($(faults_acked) >= FAULT_N / 50)); }
   wait_for 120 started
   local rate_t0 rate_n0
-  rate_t0=$(date +%s); rate_n0=$(faults_acked); sleep 10
+  rate_t0=$(date +%s); rate_n0=$(faults_acked); sleep 5
   say "faults: undisturbed rate $((($(faults_acked) - rate_n0) / ($(date +%s) - rate_t0))) sentences/s acked"
 
   faults_hit split-bolt "$(faults_children "$VICTIM" split-bolt | head -1)" || return

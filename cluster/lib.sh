@@ -143,7 +143,7 @@ cl_leftovers() {
   for p in /proc/[0-9]*; do
     p=${p#/proc/}
     [[ $p == "$$" || $p == "$BASHPID" ]] && continue
-    if tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF "$CL_WORK" ||
+    if { tr '\0' ' ' <"/proc/$p/cmdline"; } 2>/dev/null | grep -qF "$CL_WORK" ||
       [[ $(readlink "/proc/$p/cwd" 2>/dev/null) == "$CL_WORK"* ]]; then
       echo "$p"
     fi

@@ -9,7 +9,7 @@
 #
 # Environment:
 #   CLUSTER_SOAK_SECS    soak length in seconds (default 90; the README's manual run uses 600)
-#   CLUSTER_FAULT_N      sentences in the fault run (default 150000)
+#   CLUSTER_FAULT_N      sentences in the fault run (default 250000, about 90 s undisturbed)
 #   CLUSTER_RUN_N        sentences in the java/clojure counting runs (default 3000)
 #   JAVA_TOPOLOGY_JAR    use this jar instead of building java-topology (in a copy, under the work dir)
 #   CLOJURE_UBERJAR      use this uberjar instead of building clojure-topology (in a copy)
@@ -20,7 +20,7 @@ set -uo pipefail
 CL_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$CL_DIR/.." && pwd)
 SOAK_SECS=${CLUSTER_SOAK_SECS:-90}
-FAULT_N=${CLUSTER_FAULT_N:-150000}
+FAULT_N=${CLUSTER_FAULT_N:-250000}
 RUN_N=${CLUSTER_RUN_N:-3000}
 ONLY=${CLUSTER_ONLY:-java clojure faults soak broken}
 BUILD=${CLUSTER_BUILD_DIR:-$CL_DIR/target/build}
@@ -84,7 +84,7 @@ if [[ ${1:-} != --inside ]]; then
   # bind the wildcard address, and this keeps them off every real interface) and PID namespace (if
   # this script dies, the kernel kills every process it left in there).
   if [[ ${CLUSTER_NETNS:-1} != 0 ]] && unshare --net --pid --fork --mount-proc true 2>/dev/null; then
-    exec unshare --net --pid --fork --mount-proc bash -c 'ip link set lo up && exec "$0" --inside' "$0"
+    exec unshare --net --pid --fork --mount-proc --kill-child=TERM bash -c 'ip link set lo up && exec "$0" --inside' "$0"
   fi
   say "no network namespace (CLUSTER_NETNS=0 or unshare not permitted): running on the host's loopback"
   exec "$0" --inside
@@ -175,7 +175,7 @@ worker_pids() {
   for p in /proc/[0-9]*; do
     p=${p#/proc/}
     # (a worker's LogWriter JVM has the worker's command line in its own: skip it)
-    tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -v org.apache.storm.LogWriter |
+    { tr '\0' ' ' <"/proc/$p/cmdline"; } 2>/dev/null | grep -v org.apache.storm.LogWriter |
       grep -q "org.apache.storm.daemon.worker.Worker $1 " && echo "$p"
   done
 }
@@ -258,7 +258,17 @@ run_java() {
   fi
   kill_and_check wc-java "$ID"
 }
-want java && run_java
+# whatever a part left running (it returned early on a failure) must not hold the slots
+clear_topologies() {
+  local n
+  for n in $(cl_nimbus list 2>/dev/null | awk '{print $2}'); do
+    say "killing leftover topology $n"
+    cl_nimbus kill "$n" 0 >/dev/null
+  done
+  idle() { [[ -z $(cl_nimbus list 2>/dev/null) && $(cl_nimbus supervisors 2>/dev/null) == *" used 0" && -z $(comp_procs) ]]; }
+  wait_for 90 idle || say "the cluster is not idle: $(cl_nimbus supervisors 2>/dev/null)"
+}
+want java && { run_java; clear_topologies; }
 
 # ---------------------------------------------------------------------------------------------
 run_clojure() {
@@ -290,7 +300,7 @@ run_clojure() {
   fi
   kill_and_check wc-clj "$ID"
 }
-want clojure && run_clojure
+want clojure && { run_clojure; clear_topologies; }
 
 # ---------------------------------------------------------------------------------------------
 # Submit a topology built by cluster.Submit around java-topology's components (jar = java-topology's)
@@ -298,12 +308,7 @@ submit_tool() {
   CL_CLIENT_JAR=$JAVA_TOPOLOGY_JAR CL_CLIENT_OPTS="-Dstorm.jar=$JAVA_TOPOLOGY_JAR" cl_client cluster.Submit "$@"
 }
 
-if want faults; then
-  . "$CL_DIR/faults.sh"
-fi
-if want soak; then
-  . "$CL_DIR/soak.sh"
-fi
-if want broken; then
-  . "$CL_DIR/broken.sh"
-fi
+want faults && { . "$CL_DIR/faults.sh"; clear_topologies; }
+want soak && { . "$CL_DIR/soak.sh"; clear_topologies; }
+want broken && { . "$CL_DIR/broken.sh"; clear_topologies; }
+say "checks done in $(($(date +%s) - T0)) s"
