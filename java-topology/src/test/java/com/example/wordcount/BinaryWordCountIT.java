@@ -1,0 +1,143 @@
+package com.example.wordcount;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.apache.storm.Config;
+import org.apache.storm.LocalCluster;
+import org.apache.storm.multilang.NoOutputException;
+import org.apache.storm.multilang.ShellMsg;
+import org.apache.storm.task.TopologyContext;
+import org.apache.storm.topology.TopologyBuilder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The finite reliable word count of {@link WordCountIT} (spout 1, split 4 shuffle, count 4 fields
+ * on word, from the packaged jar) with {@code topology.multilang.serializer} set to
+ * {@link BinarySerializer}: the native components answer in SMB1. Exact counts, every sentence
+ * acked once, none failed. Native components only: storm.py speaks JSON alone.
+ */
+class BinaryWordCountIT {
+    private static LocalCluster cluster;
+
+    @TempDir
+    static Path tmp;
+
+    /** BinarySerializer counting its handshakes and the messages it decodes (LocalCluster shares this JVM). */
+    public static class CountingBinarySerializer extends BinarySerializer {
+        private static final long serialVersionUID = 1L;
+        static final AtomicLong CONNECTS = new AtomicLong();
+        static final AtomicLong READS = new AtomicLong();
+
+        @Override
+        public Number connect(Map<String, Object> conf, TopologyContext context) throws IOException, NoOutputException {
+            Number pid = super.connect(conf, context);
+            CONNECTS.incrementAndGet();
+            return pid;
+        }
+
+        @Override
+        public ShellMsg readShellMsg() throws IOException, NoOutputException {
+            ShellMsg msg = super.readShellMsg();
+            READS.incrementAndGet();
+            return msg;
+        }
+    }
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = new LocalCluster();
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+        Harness.waitUntil("no component process after LocalCluster.close()", 30_000,
+            () -> Harness.componentProcesses().isEmpty());
+    }
+
+    private static Results run(String name, String serializer, Path corpus, int limit) throws Exception {
+        Config conf = new Config();
+        conf.put(Config.TOPOLOGY_MULTILANG_SERIALIZER, serializer);
+        conf.put("wordcount.spout.reliable", true);
+        conf.put("wordcount.spout.order", "sequential");
+        conf.put("wordcount.spout.limit", limit);
+        if (corpus != null) {
+            conf.put("wordcount.spout.corpus", corpus.toString());
+        }
+        conf.setNumWorkers(1);
+        TopologyBuilder builder = WordCount.builder(new TrackingSentenceSpout(Variant.NATIVE, name), Variant.NATIVE, 4, 4);
+        builder.setBolt("collector", new CollectorBolt(name), 1).globalGrouping(WordCount.COUNT);
+        Results r = Results.of(name);
+
+        cluster.submitTopology(name, conf, builder.createTopology());
+        Harness.waitUntil(limit + " sentences acked in " + name, 180_000,
+            () -> r.acked.size() + r.failed.size() >= limit);
+        List<String> running = Harness.componentProcesses();
+        assertEquals(9, running.size(), "component processes while running: " + running);
+
+        Harness.killAndWaitForProcesses(cluster, name);
+        assertEquals(List.of(), Harness.componentProcesses(), "component processes left after the kill");
+        return r;
+    }
+
+    private static void assertExact(Results r, Map<String, Long> expected, int limit) {
+        assertEquals(Set.of(), r.failed, "failed sentences");
+        assertEquals(LongStream.rangeClosed(1, limit).boxed().collect(Collectors.toSet()), Results.asLongs(r.acked),
+            "acked message ids");
+        assertEquals(expected, Map.copyOf(r.counts), "final counts");
+        long words = expected.values().stream().mapToLong(Long::longValue).sum();
+        assertEquals(words, r.countTuples.get(), "one (word, count) tuple per word");
+    }
+
+    @Test
+    void nativeRunInSmb1CountsExactlyAndAcksEverySentence() throws Exception {
+        List<String> corpus = List.of(
+            "The quick brown fox jumps over the lazy dog",
+            "",
+            "the  dog\tbarks, the fox runs!",
+            "Über café naïve résumé — the end 日本語 🎉",
+            "a a a a a b b b c");
+        Path file = tmp.resolve("corpus.txt");
+        Files.write(file, corpus, StandardCharsets.UTF_8);
+        List<String> sentences = corpus.stream().filter(s -> !s.isBlank()).collect(Collectors.toList());
+        int limit = 4000;
+
+        Results r = run("smb1-corpus", BinarySerializer.class.getName(), file, limit);
+
+        assertExact(r, Harness.expectedCounts(sentences, limit), limit);
+    }
+
+    /** The same run with a counting subclass: all 9 processes shook hands in SMB1 and every message came through it. */
+    @Test
+    void everyComponentTalksThroughTheBinarySerializer() throws Exception {
+        int limit = 600;
+        long before = CountingBinarySerializer.READS.get();
+
+        Results r = run("smb1-default", CountingBinarySerializer.class.getName(), null, limit);
+
+        assertExact(r, Harness.expectedCounts(Harness.SAMPLE_SENTENCES, limit), limit);
+        assertEquals(9, CountingBinarySerializer.CONNECTS.get(), "SMB1 handshakes (1 spout + 4 split + 4 count)");
+        long words = Harness.expectedCounts(Harness.SAMPLE_SENTENCES, limit).values().stream()
+            .mapToLong(Long::longValue).sum();
+        // At least: the spout's emit and sync per sentence; split's emit per word and ack per sentence;
+        // count's emit and ack per word.
+        long reads = CountingBinarySerializer.READS.get() - before;
+        assertTrue(reads >= 3L * limit + 3 * words, "messages decoded: " + reads);
+    }
+}
