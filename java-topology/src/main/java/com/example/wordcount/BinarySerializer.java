@@ -45,8 +45,8 @@ import org.apache.storm.task.TopologyContext;
  * <p>Decoding is strict: a frame longer than the limit ({@value #MAX_FRAME_CONF}, default 64 MiB),
  * an unknown kind or tag, a length running past its frame, bytes left over after a message,
  * invalid UTF-8 or nesting deeper than {@value #MAX_DEPTH} is an {@link IOException}; the end of
- * the child's output is a {@link NoOutputException}, as with the JSON serializer, so Storm reports
- * both as it always did. ShellBolt reads and writes from two threads: reading and writing keep
+ * the child's output (or its pipe closed under a read, as ShellProcess.destroy() does) is a
+ * {@link NoOutputException}, as with the JSON serializer, so Storm reports both as it always did. ShellBolt reads and writes from two threads: reading and writing keep
  * separate state, and each side is used by one thread at a time.
  */
 public class BinarySerializer implements ISerializer {
@@ -381,6 +381,10 @@ public class BinarySerializer implements ISerializer {
             n = in.readInt();
         } catch (EOFException e) {
             throw broken("No output read.");
+        } catch (IOException e) {
+            // ShellProcess.destroy() closes the child's stdout under the reader thread ("Stream closed"):
+            // the pipe is gone just as at EOF, so Storm hears the same as from JsonSerializer.
+            throw broken("No output read (" + e.getMessage() + ").", e);
         }
         long len = n & 0xFFFFFFFFL;
         if (len > maxFrame) {
@@ -413,7 +417,13 @@ public class BinarySerializer implements ISerializer {
                 // Grow as bytes arrive, not to the announced length: a lying header costs no memory.
                 frame = Arrays.copyOf(frame, (int) Math.min(total, 2L * frame.length));
             }
-            int r = in.read(frame, got, Math.min(total, frame.length) - got);
+            int r;
+            try {
+                r = in.read(frame, got, Math.min(total, frame.length) - got);
+            } catch (IOException e) {
+                throw broken("Currently read output: " + got + " of the " + len + " bytes of a frame ("
+                    + e.getMessage() + ").", e);
+            }
             if (r < 0) {
                 throw broken("Currently read output: " + got + " of the " + len + " bytes of a frame.");
             }
@@ -434,6 +444,12 @@ public class BinarySerializer implements ISerializer {
     private static NoOutputException broken(String what) {
         // JsonSerializer's wording: ShellProcess appends the child's stderr to it.
         return new NoOutputException("Pipe to subprocess seems to be broken! " + what + "\nSerializer Exception:\n");
+    }
+
+    private static NoOutputException broken(String what, IOException cause) {
+        NoOutputException e = broken(what);
+        e.initCause(cause);
+        return e;
     }
 
     private IOException malformed(String what) {

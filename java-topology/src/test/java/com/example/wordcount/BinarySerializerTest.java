@@ -358,6 +358,23 @@ class BinarySerializerTest {
         }
     }
 
+    /** ShellProcess.destroy() closes the child's stdout under the reader: the same as EOF for Storm. */
+    @Test
+    void aPipeClosedUnderTheReaderIsNoOutputException() {
+        InputStream closed = new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw new IOException("Stream closed");
+            }
+        };
+        BinarySerializer s = new BinarySerializer();
+        s.initialize(new ByteArrayOutputStream(), closed);
+        NoOutputException e = assertThrows(NoOutputException.class, s::readShellMsg);
+        assertTrue(e.getMessage().startsWith("Pipe to subprocess seems to be broken! No output read (Stream closed)."),
+            e.getMessage());
+        assertEquals("Stream closed", e.getCause().getMessage());
+    }
+
     @Test
     void malformedFramesAreIoExceptionsWithAReason() {
         Map<String, String> cases = new LinkedHashMap<>();
