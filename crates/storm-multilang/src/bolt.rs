@@ -8,9 +8,17 @@ use serde::Serialize;
 
 use crate::channel::{after_message, read_frame, report, snippet, Channel};
 use crate::frame::{Frame, DEFAULT_MAX_MESSAGE};
-use crate::message::{parse, Incoming, Setup, Tuple};
-use crate::output::{encode, Emit, EmitToken, Values};
+use crate::message::{Incoming, Setup, Tuple, TupleId};
+use crate::output::{encode, Emit, EmitToken, Format, Values};
 use crate::{salvage, Error};
+
+/// Parses a message in the stream's encoding.
+pub(crate) fn parse(format: Format, bytes: &[u8]) -> Result<Incoming<'_>, crate::MessageError> {
+    match format {
+        Format::Json => crate::message::parse(bytes),
+        Format::Binary => crate::binary::parse(bytes),
+    }
+}
 
 /// A bolt: code that turns input tuples into output tuples.
 ///
@@ -50,7 +58,8 @@ pub trait Bolt {
 #[derive(Debug)]
 pub struct BoltOutput<'o> {
     buf: &'o mut Vec<u8>,
-    input: Option<&'o str>,
+    format: Format,
+    input: Option<TupleId<'o>>,
     awaiting_ids: &'o mut VecDeque<EmitToken>,
     next_token: &'o mut u64,
     emit_error: Option<String>,
@@ -59,12 +68,14 @@ pub struct BoltOutput<'o> {
 impl<'o> BoltOutput<'o> {
     fn new(
         buf: &'o mut Vec<u8>,
-        input: Option<&'o str>,
+        format: Format,
+        input: Option<TupleId<'o>>,
         awaiting_ids: &'o mut VecDeque<EmitToken>,
         next_token: &'o mut u64,
     ) -> Self {
         BoltOutput {
             buf,
+            format,
             input,
             awaiting_ids,
             next_token,
@@ -89,8 +100,8 @@ impl<'o> BoltOutput<'o> {
     /// emitted and the input tuple is failed when `process` returns.
     pub fn emit_with(&mut self, opts: &Emit<'_>, values: impl Values) -> Option<EmitToken> {
         // Log records written before this emit go out before it.
-        crate::logger::drain_into(self.buf);
-        match crate::output::encode::emit(self.buf, opts, self.input, None, &values) {
+        crate::logger::drain_into(self.buf, self.format);
+        match encode::emit(self.format, self.buf, opts, self.input, None, &values) {
             Ok(()) => {
                 if opts.need_task_ids && opts.direct_task.is_none() {
                     *self.next_token += 1;
@@ -111,18 +122,14 @@ impl<'o> BoltOutput<'o> {
 
     /// Reports an error to Storm (UI and worker log) without failing anything.
     pub fn report_error(&mut self, msg: &str) {
-        encode::error(self.buf, msg);
+        encode::error(self.format, self.buf, msg);
     }
 
     /// Sends a metric value. The metric must be registered under `name` on the JVM side
     /// (an `IShellMetric` registered by the ShellBolt subclass): for an unknown name Storm
     /// throws and the worker dies.
-    pub fn metrics<P: Serialize + ?Sized>(
-        &mut self,
-        name: &str,
-        params: &P,
-    ) -> serde_json::Result<()> {
-        encode::metrics(self.buf, name, params)
+    pub fn metrics<P: Serialize + ?Sized>(&mut self, name: &str, params: &P) -> Result<(), String> {
+        encode::metrics(self.format, self.buf, name, params)
     }
 }
 
@@ -149,6 +156,7 @@ pub fn run_bolt_io<B: Bolt, R: Read, W: Write>(
     {
         let mut out = BoltOutput::new(
             &mut chan.out.buf,
+            chan.out.format,
             None,
             &mut chan.awaiting_ids,
             &mut chan.next_token,
@@ -161,6 +169,7 @@ pub fn run_bolt_io<B: Bolt, R: Read, W: Write>(
         }
     }
     chan.flush_all()?;
+    let format = chan.out.format;
     loop {
         let frame = match read_frame!(chan)? {
             None => return chan.flush_all(),
@@ -171,20 +180,21 @@ pub fn run_bolt_io<B: Bolt, R: Read, W: Write>(
                 let msg = format!(
                     "dropped a message of {len} bytes, over the limit of {max_message} bytes"
                 );
-                report(&mut chan.out.buf, &chan.name, &msg);
+                report(format, &mut chan.out.buf, &chan.name, &msg);
                 if let Some(id) = id {
-                    encode::fail(&mut chan.out.buf, &id);
+                    encode::fail_salvaged(format, &mut chan.out.buf, &id);
                 }
             }
-            Frame::Message(bytes) => match parse(bytes) {
+            Frame::Message(bytes) => match parse(format, bytes) {
                 Ok(Incoming::Tuple(t)) if t.is_heartbeat() => {
-                    encode::sync(&mut chan.out.buf);
+                    encode::sync(format, &mut chan.out.buf);
                     chan.out.flush()?;
                 }
                 Ok(Incoming::Tuple(t)) => {
-                    let id = t.id_raw().get();
+                    let id = t.id_ref();
                     let mut out = BoltOutput::new(
                         &mut chan.out.buf,
+                        format,
                         Some(id),
                         &mut chan.awaiting_ids,
                         &mut chan.next_token,
@@ -199,14 +209,14 @@ pub fn run_bolt_io<B: Bolt, R: Read, W: Write>(
                         (Err(e), _) => Some(e.to_string()),
                         (Ok(()), Some(e)) => Some(e),
                     };
-                    crate::logger::drain_into(&mut chan.out.buf);
+                    crate::logger::drain_into(&mut chan.out.buf, format);
                     match problem {
-                        None => encode::ack(&mut chan.out.buf, id),
+                        None => encode::ack(format, &mut chan.out.buf, id),
                         Some(e) => {
                             let msg =
                                 format!("tuple {} from {} failed: {e}", t.id(), t.component());
-                            report(&mut chan.out.buf, &chan.name, &msg);
-                            encode::fail(&mut chan.out.buf, id);
+                            report(format, &mut chan.out.buf, &chan.name, &msg);
+                            encode::fail(format, &mut chan.out.buf, id);
                         }
                     }
                 }
@@ -214,6 +224,7 @@ pub fn run_bolt_io<B: Bolt, R: Read, W: Write>(
                     Some(token) => {
                         let mut out = BoltOutput::new(
                             &mut chan.out.buf,
+                            format,
                             None,
                             &mut chan.awaiting_ids,
                             &mut chan.next_token,
@@ -221,6 +232,7 @@ pub fn run_bolt_io<B: Bolt, R: Read, W: Write>(
                         bolt.task_ids(token, &ids, &mut out);
                     }
                     None => report(
+                        format,
                         &mut chan.out.buf,
                         &chan.name,
                         &format!(
@@ -231,20 +243,26 @@ pub fn run_bolt_io<B: Bolt, R: Read, W: Write>(
                 },
                 Ok(Incoming::Command(c)) => {
                     report(
+                        format,
                         &mut chan.out.buf,
                         &chan.name,
                         &format!("a bolt got a spout command ({c:?}): ignored"),
                     );
                 }
                 Err(e) => {
-                    let id = salvage::top_level_id(bytes);
-                    let msg = match &id {
-                        Some(id) => format!("bad tuple {id} failed: {e}: {}", snippet(bytes)),
-                        None => format!("bad message ignored: {e}: {}", snippet(bytes)),
+                    let id = match format {
+                        Format::Json => salvage::top_level_id(bytes),
+                        Format::Binary => crate::binary::salvage_id(bytes).map(str::to_owned),
                     };
-                    report(&mut chan.out.buf, &chan.name, &msg);
+                    let msg = match &id {
+                        Some(id) => {
+                            format!("bad tuple {id} failed: {e}: {}", snippet(format, bytes))
+                        }
+                        None => format!("bad message ignored: {e}: {}", snippet(format, bytes)),
+                    };
+                    report(format, &mut chan.out.buf, &chan.name, &msg);
                     if let Some(id) = id {
-                        encode::fail(&mut chan.out.buf, &id);
+                        encode::fail_salvaged(format, &mut chan.out.buf, &id);
                     }
                 }
             },

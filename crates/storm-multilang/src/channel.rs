@@ -9,7 +9,7 @@ use std::path::Path;
 use crate::frame::{Frame, FrameReader};
 use crate::logger;
 use crate::message::Setup;
-use crate::output::{encode, EmitToken, Output};
+use crate::output::{encode, EmitToken, Format, Output};
 use crate::Error;
 
 /// Output is written early when this much is buffered, so a burst of emits stays bounded.
@@ -40,20 +40,37 @@ impl<R: Read, W: Write> Channel<R, W> {
 
     /// Reads the setup message, writes the pid file and answers with our pid.
     pub(crate) fn handshake(&mut self) -> Result<Setup, Error> {
-        let setup = match self.reader.next_frame(&mut || Ok(()))? {
+        let binary = {
+            // Detection happens on the first read; the frame borrows the reader after it.
+            let frame = self.reader.next_frame(&mut || Ok(()))?;
+            frame.map(|f| match f {
+                Frame::Message(bytes) => Ok(bytes.to_vec()),
+                Frame::Oversized { len, .. } => Err(len),
+            })
+        };
+        let is_binary = self.reader.is_binary();
+        let setup = match binary {
             None => {
                 return Err(Error::Handshake(
                     "input ended before the setup message (not started by Storm? try --help)"
                         .into(),
                 ))
             }
-            Some(Frame::Oversized { len, .. }) => {
+            Some(Err(len)) => {
                 return Err(Error::Handshake(format!(
                     "setup message of {len} bytes is over the size limit"
                 )))
             }
-            Some(Frame::Message(bytes)) => {
-                Setup::parse(bytes).map_err(|e| Error::Handshake(e.to_string()))?
+            Some(Ok(bytes)) => {
+                let json = if is_binary {
+                    self.out.format = Format::Binary;
+                    crate::binary::setup_json(&bytes)
+                        .map_err(|e| Error::Handshake(e.to_string()))?
+                        .as_bytes()
+                } else {
+                    &bytes[..]
+                };
+                Setup::parse(json).map_err(|e| Error::Handshake(e.to_string()))?
             }
         };
         let pid = std::process::id();
@@ -67,33 +84,33 @@ impl<R: Read, W: Write> Channel<R, W> {
                 None => c.to_owned(),
             };
         }
-        encode::pid(&mut self.out.buf, pid);
+        encode::pid(self.out.format, &mut self.out.buf, pid);
         self.out.flush()?;
         Ok(setup)
     }
 
     /// Reports a problem to Storm (`error` command, shown in the UI) and on stderr.
     pub(crate) fn report(&mut self, msg: &str) {
-        report(&mut self.out.buf, &self.name, msg);
+        report(self.out.format, &mut self.out.buf, &self.name, msg);
     }
 
     /// Writes out everything, e.g. at the end of input or after a `sync`.
     pub(crate) fn flush_all(&mut self) -> Result<(), Error> {
-        logger::drain_into(&mut self.out.buf);
+        logger::drain_into(&mut self.out.buf, self.out.format);
         self.out.flush()?;
         Ok(())
     }
 }
 
 /// Reports a problem to Storm (`error` command, shown in the UI) and on stderr.
-pub(crate) fn report(out: &mut Vec<u8>, name: &str, msg: &str) {
-    encode::error(out, msg);
+pub(crate) fn report(format: Format, out: &mut Vec<u8>, name: &str, msg: &str) {
+    encode::error(format, out, msg);
     eprintln!("{name}: error: {msg}");
 }
 
 /// Moves queued log records to the output and writes it out when it has grown large.
 pub(crate) fn after_message<W: Write>(out: &mut Output<W>) -> Result<(), Error> {
-    logger::drain_into(&mut out.buf);
+    logger::drain_into(&mut out.buf, out.format);
     if out.buf.len() >= FLUSH_AT {
         out.flush()?;
     }
@@ -105,15 +122,20 @@ macro_rules! read_frame {
     ($chan:expr) => {{
         let out = &mut $chan.out;
         $chan.reader.next_frame(&mut || {
-            $crate::logger::drain_into(&mut out.buf);
+            $crate::logger::drain_into(&mut out.buf, out.format);
             out.flush()
         })
     }};
 }
 pub(crate) use read_frame;
 
-/// Truncates a text for an error message.
-pub(crate) fn snippet(bytes: &[u8]) -> String {
+/// The start of a bad message, for an error report: text for JSON, hex for SMB1.
+pub(crate) fn snippet(format: Format, bytes: &[u8]) -> String {
+    if format == Format::Binary {
+        let hex: Vec<String> = bytes.iter().take(32).map(|b| format!("{b:02x}")).collect();
+        let more = if bytes.len() > 32 { " …" } else { "" };
+        return format!("{}{more}", hex.join(" "));
+    }
     let text = String::from_utf8_lossy(&bytes[..bytes.len().min(120)]);
     let text = text.trim();
     if bytes.len() > 120 {

@@ -45,6 +45,10 @@ pub struct FrameReader<R> {
     next_start: usize,
     eof: bool,
     max_message: usize,
+    /// Length-prefixed SMB1 frames instead of `end` lines, once the magic was seen.
+    binary: bool,
+    /// The encoding has been looked at (first call).
+    detected: bool,
 }
 
 impl<R: Read> FrameReader<R> {
@@ -64,11 +68,114 @@ impl<R: Read> FrameReader<R> {
             next_start: 0,
             eof: false,
             max_message: max_message.max(16),
+            binary: false,
+            detected: false,
         }
+    }
+
+    /// True once the stream has shown itself to be SMB1.
+    pub fn is_binary(&self) -> bool {
+        self.binary
+    }
+
+    /// Makes sure at least `n` unconsumed bytes are buffered, unless the input ends first.
+    fn want(
+        &mut self,
+        n: usize,
+        before_read: &mut dyn FnMut() -> io::Result<()>,
+    ) -> io::Result<bool> {
+        while self.end - self.start < n {
+            if self.eof {
+                return Ok(false);
+            }
+            self.make_room_for(n);
+            before_read()?;
+            self.fill()?;
+        }
+        Ok(true)
+    }
+
+    /// Looks at the first bytes: SMB1's magic, or JSON.
+    fn detect(&mut self, before_read: &mut dyn FnMut() -> io::Result<()>) -> io::Result<()> {
+        self.detected = true;
+        if !self.want(1, before_read)? || self.buf[self.start] != crate::binary::MAGIC[0] {
+            return Ok(());
+        }
+        let n = crate::binary::MAGIC.len();
+        if self.want(n, before_read)?
+            && self.buf[self.start..self.start + n] == crate::binary::MAGIC
+        {
+            self.binary = true;
+            self.start += n;
+            self.next_start = self.start;
+            self.line_start = self.start;
+        }
+        Ok(())
+    }
+
+    fn next_binary_frame(
+        &mut self,
+        before_read: &mut dyn FnMut() -> io::Result<()>,
+    ) -> Result<Option<Frame<'_>>, Error> {
+        if !self.want(4, before_read)? {
+            if self.start == self.end {
+                return Ok(None);
+            }
+            return Err(Error::Truncated {
+                read: self.end - self.start,
+            });
+        }
+        let h = &self.buf[self.start..self.start + 4];
+        let len = u32::from_be_bytes([h[0], h[1], h[2], h[3]]) as usize;
+        if len > self.max_message {
+            // Keep the head (where a tuple's id is) and skip the rest as it arrives.
+            self.want(4 + len.min(4096), before_read)?;
+            let head_end = (self.start + 4 + len).min(self.end);
+            let id = crate::binary::salvage_id(&self.buf[self.start + 4..head_end])
+                .map(|s| s.to_owned());
+            let mut left = len + 4;
+            loop {
+                let have = (self.end - self.start).min(left);
+                self.start += have;
+                left -= have;
+                if left == 0 {
+                    break;
+                }
+                if self.eof {
+                    return Err(Error::Truncated {
+                        read: len + 4 - left,
+                    });
+                }
+                self.start = 0;
+                self.end = 0;
+                before_read()?;
+                self.fill()?;
+            }
+            self.next_start = self.start;
+            self.line_start = self.start;
+            return Ok(Some(Frame::Oversized { len, id }));
+        }
+        if !self.want(4 + len, before_read)? {
+            return Err(Error::Truncated {
+                read: self.end - self.start,
+            });
+        }
+        let body = self.start + 4..self.start + 4 + len;
+        self.next_start = body.end;
+        self.line_start = body.end;
+        Ok(Some(Frame::Message(&self.buf[body])))
     }
 
     /// True when a whole message is already buffered, so the next call will not read.
     pub fn has_buffered_message(&self) -> bool {
+        if self.binary {
+            let at = self.next_start.max(self.start);
+            let Some(h) = self.buf.get(at..at + 4) else {
+                return false;
+            };
+            let len = u32::from_be_bytes([h[0], h[1], h[2], h[3]]) as usize;
+            return self.end >= at + 4 + len;
+        }
         let mut line = self.line_start.max(self.next_start);
         while let Some(nl) = memchr::memchr(b'\n', &self.buf[line..self.end]) {
             if is_end_line(&self.buf[line..line + nl]) {
@@ -90,6 +197,12 @@ impl<R: Read> FrameReader<R> {
         self.start = self.next_start;
         if self.line_start < self.start {
             self.line_start = self.start;
+        }
+        if !self.detected {
+            self.detect(before_read)?;
+        }
+        if self.binary {
+            return self.next_binary_frame(before_read);
         }
         loop {
             // Look for the `end` line in what we have, resuming where the last search stopped
@@ -127,6 +240,14 @@ impl<R: Read> FrameReader<R> {
             self.make_room();
             before_read()?;
             self.fill()?;
+        }
+    }
+
+    /// Moves the unfinished message to the front and grows the buffer to hold `n` bytes of it.
+    fn make_room_for(&mut self, n: usize) {
+        self.make_room();
+        if self.buf.len() < n {
+            self.buf.resize(n.max(self.buf.len() * 2), 0);
         }
     }
 

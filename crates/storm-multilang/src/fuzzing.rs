@@ -78,4 +78,45 @@ pub fn check(data: &[u8]) {
     for msg in text.split_terminator("\nend\n") {
         serde_json::from_str::<serde_json::Value>(msg).expect("every output message is JSON");
     }
+
+    check_binary(data);
+}
+
+/// The same bytes as SMB1 frames after a valid binary setup.
+fn check_binary(data: &[u8]) {
+    let setup = b"{\"conf\":{},\"context\":{},\"pidDir\":\"/tmp\"}";
+    let mut input = crate::binary::MAGIC.to_vec();
+    input.extend_from_slice(&(setup.len() as u32 + 5).to_be_bytes());
+    input.push(crate::binary::SETUP);
+    input.extend_from_slice(&(setup.len() as u32).to_be_bytes());
+    input.extend_from_slice(setup);
+    input.extend_from_slice(data);
+    for spout in [false, true] {
+        let mut out = Vec::new();
+        let _ = if spout {
+            run_spout_io(Numbers(0), &input[..], &mut out, 4096)
+        } else {
+            run_bolt_io(Words, &input[..], &mut out, 4096)
+        };
+        // Whole frames only, each with a known kind; acks and fails at most one per input byte
+        // run of a minimal tuple frame.
+        let (mut pos, mut answers) = (0, 0);
+        while pos < out.len() {
+            let len =
+                u32::from_be_bytes(out[pos..pos + 4].try_into().expect("frame header")) as usize;
+            let kind = out[pos + 4];
+            assert!(
+                (0x10..=0x17).contains(&kind),
+                "unknown kind {kind:#x} written"
+            );
+            answers += usize::from(kind == 0x12 || kind == 0x13);
+            pos += 4 + len;
+            assert!(pos <= out.len(), "frame runs past the output");
+        }
+        assert!(
+            answers <= data.len() / 17 + 1,
+            "{answers} answers for {} bytes",
+            data.len()
+        );
+    }
 }

@@ -17,6 +17,8 @@
 //! - [`output`]: the [`Values`] of an emit, [`Emit`] routing options, command encoding.
 //! - [`bolt`]: the [`Bolt`] trait and [`run_bolt`] (basic-bolt ack/fail semantics).
 //! - [`spout`]: the [`Spout`] trait and [`run_spout`] (a `sync` after every command).
+//! - [`binary`]: SMB1, the optional binary encoding (docs/binary-protocol.md), detected from the
+//!   first bytes Storm sends.
 //! - [`logger`]: the `log` facade, routed to Storm's `log` command.
 //! - [`cli`]: flags and topology-conf settings for component binaries.
 //! - [`Error`], [`MessageError`], [`FieldError`]: what can go wrong.
@@ -53,6 +55,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod binary;
 pub mod bolt;
 mod channel;
 pub mod cli;

@@ -14,9 +14,9 @@ use std::sync::Mutex;
 
 use log::{LevelFilter, Log, Metadata, Record};
 
-use crate::output::{encode, storm_level};
+use crate::output::{encode, storm_level, Format};
 
-static QUEUE: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+static QUEUE: Mutex<Vec<(u8, String)>> = Mutex::new(Vec::new());
 static PENDING: AtomicBool = AtomicBool::new(false);
 static LOGGER: StormLogger = StormLogger;
 
@@ -33,7 +33,7 @@ impl Log for StormLogger {
         }
         let msg = record.args().to_string();
         let mut q = QUEUE.lock().unwrap_or_else(|e| e.into_inner());
-        encode::log(&mut q, storm_level(record.level()), &msg);
+        q.push((storm_level(record.level()), msg));
         PENDING.store(true, Ordering::Release);
     }
 
@@ -61,13 +61,14 @@ pub fn parse_level(s: &str) -> Option<LevelFilter> {
     })
 }
 
-/// Moves queued records into `out`.
+/// Moves queued records into `out`, encoded as `format`.
 #[inline]
-pub(crate) fn drain_into(out: &mut Vec<u8>) {
+pub(crate) fn drain_into(out: &mut Vec<u8>, format: Format) {
     if PENDING.load(Ordering::Acquire) {
         let mut q = QUEUE.lock().unwrap_or_else(|e| e.into_inner());
-        out.extend_from_slice(&q);
-        q.clear();
+        for (level, msg) in q.drain(..) {
+            encode::log(format, out, level, &msg);
+        }
         PENDING.store(false, Ordering::Release);
     }
 }

@@ -46,37 +46,103 @@ pub enum Command<'a> {
     Other(Cow<'a, str>),
 }
 
-/// A spout message id as Storm echoes it: whatever JSON value the spout emitted.
+/// A spout message id as Storm echoes it: whatever value the spout emitted.
 #[derive(Clone, Copy)]
-pub struct MessageId<'a>(&'a RawValue);
+pub struct MessageId<'a>(MsgIdRepr<'a>);
+
+#[derive(Clone, Copy)]
+enum MsgIdRepr<'a> {
+    Json(&'a RawValue),
+    Bin(&'a [u8]),
+}
 
 impl<'a> MessageId<'a> {
-    /// The id as raw JSON text.
-    pub fn raw(&self) -> &'a str {
-        self.0.get()
+    pub(crate) fn bin(value: &'a [u8]) -> Self {
+        MessageId(MsgIdRepr::Bin(value))
+    }
+
+    /// The id as JSON text (in the binary encoding: rendered as JSON where it can be).
+    pub fn raw(&self) -> Cow<'a, str> {
+        match self.0 {
+            MsgIdRepr::Json(r) => Cow::Borrowed(r.get()),
+            MsgIdRepr::Bin(v) => match crate::binary::value::as_str(v) {
+                Some(s) => Cow::Owned(serde_json::to_string(s).unwrap_or_default()),
+                None => Cow::Owned(crate::binary::value::describe(v)),
+            },
+        }
     }
 
     /// The id as an unsigned integer, if it is one.
     pub fn as_u64(&self) -> Option<u64> {
-        self.0.get().parse().ok()
+        match self.0 {
+            MsgIdRepr::Json(r) => r.get().parse().ok(),
+            MsgIdRepr::Bin(v) => crate::binary::value::as_i64(v)
+                .and_then(|i| u64::try_from(i).ok())
+                .or_else(|| crate::binary::value::describe(v).parse().ok()),
+        }
     }
 
     /// The id as a string, if it is one.
     pub fn as_str(&self) -> Option<Cow<'a, str>> {
-        json_str(self.0)
+        match self.0 {
+            MsgIdRepr::Json(r) => json_str(r),
+            MsgIdRepr::Bin(v) => crate::binary::value::as_str(v).map(Cow::Borrowed),
+        }
     }
 }
 
 impl fmt::Debug for MessageId<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "MessageId({})", self.0.get())
+        write!(f, "MessageId({})", self.raw())
+    }
+}
+
+/// The id of a tuple given to a bolt, for anchoring emits to it ([`crate::Emit::anchored_to`]).
+#[derive(Clone, Copy)]
+pub struct TupleId<'a>(IdRepr<'a>);
+
+#[derive(Clone, Copy)]
+enum IdRepr<'a> {
+    /// Raw JSON, echoed verbatim in acks (a quoted string from Storm).
+    Json(&'a RawValue),
+    Bin(&'a str),
+}
+
+impl<'a> TupleId<'a> {
+    pub(crate) fn bin(id: &'a str) -> Self {
+        TupleId(IdRepr::Bin(id))
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> Cow<'a, str> {
+        match self.0 {
+            IdRepr::Json(r) => json_str(r).unwrap_or(Cow::Borrowed(r.get())),
+            IdRepr::Bin(s) => Cow::Borrowed(s),
+        }
+    }
+
+    /// Appends the id as a JSON value.
+    pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
+        match self.0 {
+            IdRepr::Json(r) => out.extend_from_slice(r.get().as_bytes()),
+            // Writing a str into a Vec cannot fail.
+            IdRepr::Bin(s) => {
+                let _ = serde_json::to_writer(out, s);
+            }
+        }
+    }
+}
+
+impl fmt::Debug for TupleId<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "TupleId({})", self.as_str())
     }
 }
 
 /// A tuple delivered to a bolt.
 #[derive(Debug)]
 pub struct Tuple<'a> {
-    id: &'a RawValue,
+    id: TupleId<'a>,
     component: Option<Cow<'a, str>>,
     stream: Cow<'a, str>,
     task: i64,
@@ -84,14 +150,30 @@ pub struct Tuple<'a> {
 }
 
 impl<'a> Tuple<'a> {
-    /// The tuple id as raw JSON (a quoted string from Storm), echoed verbatim in acks.
-    pub fn id_raw(&self) -> &'a RawValue {
+    pub(crate) fn new(
+        id: TupleId<'a>,
+        component: Option<Cow<'a, str>>,
+        stream: Cow<'a, str>,
+        task: i64,
+        values: Values<'a>,
+    ) -> Self {
+        Tuple {
+            id,
+            component,
+            stream,
+            task,
+            values,
+        }
+    }
+
+    /// The tuple id, for anchoring.
+    pub fn id_ref(&self) -> TupleId<'a> {
         self.id
     }
 
     /// The tuple id as text.
     pub fn id(&self) -> Cow<'a, str> {
-        json_str(self.id).unwrap_or(Cow::Borrowed(self.id.get()))
+        self.id.as_str()
     }
 
     /// The component that emitted it (`None` for heartbeats).
@@ -130,13 +212,33 @@ impl<'a> Tuple<'a> {
     }
 }
 
-/// The values of a tuple, each still raw JSON.
+/// The values of a tuple, each still encoded (JSON text, or SMB1 bytes) until asked for.
 #[derive(Debug)]
 pub struct Values<'a> {
-    items: SmallVec<[&'a RawValue; 4]>,
+    items: SmallVec<[Item<'a>; 4]>,
+}
+
+/// One encoded value.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Item<'a> {
+    Json(&'a RawValue),
+    Bin(&'a [u8]),
+}
+
+impl Item<'_> {
+    fn describe(&self) -> String {
+        match self {
+            Item::Json(r) => r.get().to_owned(),
+            Item::Bin(v) => crate::binary::value::describe(v),
+        }
+    }
 }
 
 impl<'a> Values<'a> {
+    pub(crate) fn new(items: SmallVec<[Item<'a>; 4]>) -> Self {
+        Values { items }
+    }
+
     /// How many values the tuple has.
     pub fn len(&self) -> usize {
         self.items.len()
@@ -147,55 +249,67 @@ impl<'a> Values<'a> {
         self.items.is_empty()
     }
 
-    /// Value `i` as raw JSON.
-    pub fn raw(&self, i: usize) -> Result<&'a RawValue, FieldError> {
+    fn item(&self, i: usize, expected: &'static str) -> Result<Item<'a>, FieldError> {
         self.items
             .get(i)
             .copied()
-            .ok_or_else(|| FieldError::new(i, "present", ""))
+            .ok_or_else(|| FieldError::new(i, expected, ""))
+    }
+
+    /// Value `i` as raw JSON. In the binary encoding only values that travel as JSON text have
+    /// one; use the typed getters there.
+    pub fn raw(&self, i: usize) -> Result<&'a RawValue, FieldError> {
+        match self.item(i, "present")? {
+            Item::Json(r) => Ok(r),
+            item @ Item::Bin(_) => Err(FieldError::new(i, "raw JSON", &item.describe())),
+        }
     }
 
     /// Value `i` as a string, borrowed unless it holds escapes.
     pub fn str(&self, i: usize) -> Result<Cow<'a, str>, FieldError> {
-        let raw = self
-            .items
-            .get(i)
-            .ok_or_else(|| FieldError::new(i, "a string", ""))?;
-        json_str(raw).ok_or_else(|| FieldError::new(i, "a string", raw.get()))
+        let item = self.item(i, "a string")?;
+        let s = match item {
+            Item::Json(r) => json_str(r),
+            Item::Bin(v) => crate::binary::value::as_str(v).map(Cow::Borrowed),
+        };
+        s.ok_or_else(|| FieldError::new(i, "a string", &item.describe()))
     }
 
     /// Value `i` as a signed integer.
     pub fn i64(&self, i: usize) -> Result<i64, FieldError> {
-        let raw = self.raw(i)?;
-        raw.get()
-            .parse()
-            .map_err(|_| FieldError::new(i, "an integer", raw.get()))
+        let item = self.item(i, "an integer")?;
+        let n = match item {
+            Item::Json(r) => r.get().parse().ok(),
+            Item::Bin(v) => crate::binary::value::as_i64(v),
+        };
+        n.ok_or_else(|| FieldError::new(i, "an integer", &item.describe()))
     }
 
     /// Value `i` as a float (integers accepted).
     pub fn f64(&self, i: usize) -> Result<f64, FieldError> {
-        let raw = self.raw(i)?;
-        match raw.get().as_bytes().first() {
-            Some(b'-' | b'0'..=b'9') => raw
-                .get()
-                .parse()
-                .map_err(|_| FieldError::new(i, "a number", raw.get())),
-            _ => Err(FieldError::new(i, "a number", raw.get())),
-        }
+        let item = self.item(i, "a number")?;
+        let n = match item {
+            Item::Json(r) => match r.get().as_bytes().first() {
+                Some(b'-' | b'0'..=b'9') => r.get().parse().ok(),
+                _ => None,
+            },
+            Item::Bin(v) => crate::binary::value::as_f64(v),
+        };
+        n.ok_or_else(|| FieldError::new(i, "a number", &item.describe()))
     }
 
     /// Value `i` as a boolean.
     pub fn bool(&self, i: usize) -> Result<bool, FieldError> {
-        match self.raw(i)?.get() {
-            "true" => Ok(true),
-            "false" => Ok(false),
-            other => Err(FieldError::new(i, "a boolean", other)),
-        }
-    }
-
-    /// The values as raw JSON, in order.
-    pub fn iter(&self) -> impl Iterator<Item = &'a RawValue> + '_ {
-        self.items.iter().copied()
+        let item = self.item(i, "a boolean")?;
+        let b = match item {
+            Item::Json(r) => match r.get() {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => None,
+            },
+            Item::Bin(v) => crate::binary::value::as_bool(v),
+        };
+        b.ok_or_else(|| FieldError::new(i, "a boolean", &item.describe()))
     }
 }
 
@@ -249,7 +363,7 @@ pub fn parse(frame: &[u8]) -> Result<Incoming<'_>, MessageError> {
 
 fn from_wire(w: Wire<'_>) -> Result<Incoming<'_>, MessageError> {
     if let Some(command) = w.command {
-        let id = w.id.map(MessageId);
+        let id = w.id.map(|r| MessageId(MsgIdRepr::Json(r)));
         let need_id = || MessageError::new(format!("`{command}` command without an id"));
         let c = match &*command {
             "next" => Command::Next,
@@ -275,11 +389,13 @@ fn from_wire(w: Wire<'_>) -> Result<Incoming<'_>, MessageError> {
     let items: SmallVec<[&RawValue; 4]> = serde_json::from_str(raw.get())
         .map_err(|_| MessageError::new("tuple values (`tuple`) are not a JSON list"))?;
     Ok(Incoming::Tuple(Tuple {
-        id,
+        id: TupleId(IdRepr::Json(id)),
         component: w.comp,
         stream,
         task,
-        values: Values { items },
+        values: Values {
+            items: items.into_iter().map(Item::Json).collect(),
+        },
     }))
 }
 
@@ -473,7 +589,9 @@ mod tests {
         assert_eq!(t.values().f64(3).unwrap(), 2.5);
         assert_eq!(t.values().len(), 5);
         assert_eq!(t.id(), "-1");
-        assert_eq!(t.id_raw().get(), "\"-1\"");
+        let mut raw = Vec::new();
+        t.id_ref().write_json(&mut raw);
+        assert_eq!(raw, b"\"-1\"");
         assert_eq!(
             (t.component(), t.stream(), t.task()),
             ("spout", "default", 3)

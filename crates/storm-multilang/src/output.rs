@@ -5,8 +5,8 @@
 
 use std::io::{self, Write};
 
+use crate::message::TupleId;
 use serde::Serialize;
-use serde_json::value::RawValue;
 
 /// The values of an emitted tuple: a Rust tuple, array, slice or `Vec` of anything
 /// `serde::Serialize`, written as a JSON list.
@@ -20,17 +20,41 @@ use serde_json::value::RawValue;
 pub trait Values {
     /// Appends the values as a JSON list.
     fn write_values(&self, out: &mut Vec<u8>) -> serde_json::Result<()>;
+
+    /// Appends the values in the binary encoding (`values`: a count, then the values).
+    fn write_values_binary(&self, out: &mut Vec<u8>) -> Result<(), crate::binary::BinError>;
 }
 
 impl<V: Values + ?Sized> Values for &V {
     fn write_values(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         (**self).write_values(out)
     }
+    fn write_values_binary(&self, out: &mut Vec<u8>) -> Result<(), crate::binary::BinError> {
+        (**self).write_values_binary(out)
+    }
+}
+
+fn binary_values<T: Serialize + ?Sized>(
+    v: &T,
+    out: &mut Vec<u8>,
+) -> Result<(), crate::binary::BinError> {
+    let start = out.len();
+    let r = v.serialize(crate::binary::BinSerializer {
+        out: &mut *out,
+        top: true,
+    });
+    if r.is_err() {
+        out.truncate(start);
+    }
+    r
 }
 
 impl<T: Serialize> Values for [T] {
     fn write_values(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         serde_json::to_writer(out, self)
+    }
+    fn write_values_binary(&self, out: &mut Vec<u8>) -> Result<(), crate::binary::BinError> {
+        binary_values(self, out)
     }
 }
 
@@ -38,11 +62,17 @@ impl<T: Serialize, const N: usize> Values for [T; N] {
     fn write_values(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         serde_json::to_writer(out, &self[..])
     }
+    fn write_values_binary(&self, out: &mut Vec<u8>) -> Result<(), crate::binary::BinError> {
+        binary_values(&self[..], out)
+    }
 }
 
 impl<T: Serialize> Values for Vec<T> {
     fn write_values(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         serde_json::to_writer(out, &self[..])
+    }
+    fn write_values_binary(&self, out: &mut Vec<u8>) -> Result<(), crate::binary::BinError> {
+        binary_values(&self[..], out)
     }
 }
 
@@ -52,6 +82,9 @@ macro_rules! tuple_values {
             fn write_values(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
                 // serde writes Rust tuples as JSON lists.
                 serde_json::to_writer(out, self)
+            }
+            fn write_values_binary(&self, out: &mut Vec<u8>) -> Result<(), crate::binary::BinError> {
+                binary_values(self, out)
             }
         }
     };
@@ -83,8 +116,8 @@ pub(crate) enum Anchors<'e> {
     Input,
     /// None: the emitted tuple starts no tree of the input's.
     None,
-    /// These tuple ids (raw JSON strings).
-    These(&'e [&'e RawValue]),
+    /// These tuples.
+    These(&'e [TupleId<'e>]),
 }
 
 impl<'e> Emit<'e> {
@@ -120,8 +153,8 @@ impl<'e> Emit<'e> {
         self
     }
 
-    /// Bolts: anchor to these tuple ids (raw JSON, as [`crate::Tuple::id_raw`] gives them).
-    pub fn anchored_to(mut self, ids: &'e [&'e RawValue]) -> Self {
+    /// Bolts: anchor to these tuples ([`crate::Tuple::id_ref`]).
+    pub fn anchored_to(mut self, ids: &'e [TupleId<'e>]) -> Self {
         self.anchors = Anchors::These(ids);
         self
     }
@@ -197,8 +230,102 @@ pub(crate) fn storm_level(level: log::Level) -> u8 {
 
 const END: &[u8] = b"\nend\n";
 
-/// Appends commands to a buffer.
+/// The wire encoding a component was spoken to in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Format {
+    /// Storm's JSON multilang.
+    Json,
+    /// SMB1 (docs/binary-protocol.md).
+    Binary,
+}
+
+/// Appends commands to a buffer, in either encoding.
 pub(crate) mod encode {
+    use super::*;
+    use crate::binary::encode as bin;
+
+    pub(crate) fn sync(f: Format, out: &mut Vec<u8>) {
+        match f {
+            Format::Json => json::sync(out),
+            Format::Binary => bin::sync(out),
+        }
+    }
+
+    pub(crate) fn pid(f: Format, out: &mut Vec<u8>, pid: u32) {
+        match f {
+            Format::Json => json::pid(out, pid),
+            Format::Binary => bin::pid(out, pid),
+        }
+    }
+
+    pub(crate) fn ack(f: Format, out: &mut Vec<u8>, id: TupleId<'_>) {
+        match f {
+            Format::Json => json::ack(out, id),
+            Format::Binary => bin::ack(out, id),
+        }
+    }
+
+    /// Fails a tuple whose id came from a message that could not be parsed: raw JSON in the
+    /// JSON encoding, the id string in the binary one.
+    pub(crate) fn fail_salvaged(f: Format, out: &mut Vec<u8>, id: &str) {
+        match f {
+            Format::Json => json::fail_raw(out, id),
+            Format::Binary => bin::fail(out, TupleId::bin(id)),
+        }
+    }
+
+    pub(crate) fn fail(f: Format, out: &mut Vec<u8>, id: TupleId<'_>) {
+        match f {
+            Format::Json => json::fail(out, id),
+            Format::Binary => bin::fail(out, id),
+        }
+    }
+
+    pub(crate) fn log(f: Format, out: &mut Vec<u8>, level: u8, msg: &str) {
+        match f {
+            Format::Json => json::log(out, level, msg),
+            Format::Binary => bin::log(out, level, msg),
+        }
+    }
+
+    pub(crate) fn error(f: Format, out: &mut Vec<u8>, msg: &str) {
+        match f {
+            Format::Json => json::error(out, msg),
+            Format::Binary => bin::error(out, msg),
+        }
+    }
+
+    pub(crate) fn metrics<P: Serialize + ?Sized>(
+        f: Format,
+        out: &mut Vec<u8>,
+        name: &str,
+        params: &P,
+    ) -> Result<(), String> {
+        match f {
+            Format::Json => json::metrics(out, name, params).map_err(|e| e.to_string()),
+            Format::Binary => bin::metrics(out, name, params).map_err(|e| e.to_string()),
+        }
+    }
+
+    pub(crate) fn emit<V: Values + ?Sized>(
+        f: Format,
+        out: &mut Vec<u8>,
+        opts: &Emit<'_>,
+        input: Option<TupleId<'_>>,
+        msg_id: Option<NewMessageId<'_>>,
+        values: &V,
+    ) -> Result<(), String> {
+        match f {
+            Format::Json => json::emit(out, opts, input, msg_id, values).map_err(|e| e.to_string()),
+            Format::Binary => {
+                bin::emit(out, opts, input, msg_id, values).map_err(|e| e.to_string())
+            }
+        }
+    }
+}
+
+/// Appends commands to a buffer as JSON.
+pub(crate) mod json {
     use super::*;
 
     fn string(out: &mut Vec<u8>, s: &str) {
@@ -218,14 +345,21 @@ pub(crate) mod encode {
         out.extend_from_slice(END);
     }
 
-    pub(crate) fn ack(out: &mut Vec<u8>, id: &str) {
+    pub(crate) fn ack(out: &mut Vec<u8>, id: TupleId<'_>) {
         out.extend_from_slice(b"{\"command\":\"ack\",\"id\":");
-        out.extend_from_slice(id.as_bytes());
+        id.write_json(out);
         out.push(b'}');
         out.extend_from_slice(END);
     }
 
-    pub(crate) fn fail(out: &mut Vec<u8>, id: &str) {
+    pub(crate) fn fail(out: &mut Vec<u8>, id: TupleId<'_>) {
+        out.extend_from_slice(b"{\"command\":\"fail\",\"id\":");
+        id.write_json(out);
+        out.push(b'}');
+        out.extend_from_slice(END);
+    }
+
+    pub(crate) fn fail_raw(out: &mut Vec<u8>, id: &str) {
         out.extend_from_slice(b"{\"command\":\"fail\",\"id\":");
         out.extend_from_slice(id.as_bytes());
         out.push(b'}');
@@ -271,7 +405,7 @@ pub(crate) mod encode {
     pub(crate) fn emit<V: Values + ?Sized>(
         out: &mut Vec<u8>,
         opts: &Emit<'_>,
-        input: Option<&str>,
+        input: Option<TupleId<'_>>,
         msg_id: Option<NewMessageId<'_>>,
         values: &V,
     ) -> serde_json::Result<()> {
@@ -284,7 +418,7 @@ pub(crate) mod encode {
         match (opts.anchors, input) {
             (Anchors::Input, Some(id)) => {
                 out.extend_from_slice(b",\"anchors\":[");
-                out.extend_from_slice(id.as_bytes());
+                id.write_json(out);
                 out.push(b']');
             }
             (Anchors::These(ids), _) => {
@@ -293,7 +427,7 @@ pub(crate) mod encode {
                     if i > 0 {
                         out.push(b',');
                     }
-                    out.extend_from_slice(id.get().as_bytes());
+                    id.write_json(out);
                 }
                 out.push(b']');
             }
@@ -326,6 +460,7 @@ pub(crate) mod encode {
 pub(crate) struct Output<W: Write> {
     w: W,
     pub(crate) buf: Vec<u8>,
+    pub(crate) format: Format,
 }
 
 impl<W: Write> Output<W> {
@@ -333,6 +468,7 @@ impl<W: Write> Output<W> {
         Output {
             w,
             buf: Vec::with_capacity(64 << 10),
+            format: Format::Json,
         }
     }
 
@@ -359,12 +495,11 @@ mod tests {
 
     #[test]
     fn emits_are_valid_json_with_the_right_keys() {
-        let id = RawValue::from_string("\"-42\"".into()).unwrap();
         let mut out = Vec::new();
-        encode::emit(
+        json::emit(
             &mut out,
             &Emit::new(),
-            Some(id.get()),
+            Some(TupleId::bin("-42")),
             None,
             &("a\"\n\u{1F600}", 3),
         )
@@ -374,7 +509,7 @@ mod tests {
             serde_json::json!({"command":"emit","anchors":["-42"],"need_task_ids":false,"tuple":["a\"\n\u{1F600}",3]})
         );
         out.clear();
-        encode::emit(
+        json::emit(
             &mut out,
             &Emit::new().stream("s").direct(7).need_task_ids(),
             None,
@@ -387,10 +522,10 @@ mod tests {
             serde_json::json!({"command":"emit","id":12,"stream":"s","task":7,"need_task_ids":false,"tuple":["x"]})
         );
         out.clear();
-        encode::emit(
+        json::emit(
             &mut out,
             &Emit::new().need_task_ids().unanchored(),
-            Some("\"1\""),
+            Some(TupleId::bin("1")),
             None,
             &[1.5],
         )
@@ -407,32 +542,32 @@ mod tests {
         let mut bad = HashMap::new();
         bad.insert(vec![1u8], 1);
         let mut out = b"before".to_vec();
-        assert!(encode::emit(&mut out, &Emit::new(), None, None, &(bad,)).is_err());
+        assert!(json::emit(&mut out, &Emit::new(), None, None, &(bad,)).is_err());
         assert_eq!(out, b"before");
     }
 
     #[test]
     fn commands() {
         let mut out = Vec::new();
-        encode::log(&mut out, 2, "hi \"you\"");
+        json::log(&mut out, 2, "hi \"you\"");
         assert_eq!(
             json(&out),
             serde_json::json!({"command":"log","msg":"hi \"you\"","level":2})
         );
         out.clear();
-        encode::error(&mut out, "bad\tthing");
+        json::error(&mut out, "bad\tthing");
         assert_eq!(
             json(&out),
             serde_json::json!({"command":"error","msg":"bad\tthing"})
         );
         out.clear();
-        encode::metrics(&mut out, "m", &serde_json::json!({"k":1})).unwrap();
+        json::metrics(&mut out, "m", &serde_json::json!({"k":1})).unwrap();
         assert_eq!(
             json(&out),
             serde_json::json!({"command":"metrics","name":"m","params":{"k":1}})
         );
         out.clear();
-        encode::pid(&mut out, 99);
+        json::pid(&mut out, 99);
         assert_eq!(out, b"{\"pid\":99}\nend\n");
     }
 }

@@ -8,8 +8,8 @@ use serde::Serialize;
 
 use crate::channel::{after_message, read_frame, report, snippet, Channel};
 use crate::frame::{Frame, DEFAULT_MAX_MESSAGE};
-use crate::message::{parse, Command, Incoming, MessageId, Setup};
-use crate::output::{encode, Emit, EmitToken, NewMessageId, Values};
+use crate::message::{Command, Incoming, MessageId, Setup};
+use crate::output::{encode, Emit, EmitToken, Format, NewMessageId, Values};
 use crate::Error;
 
 /// A spout: the source of a topology's tuples.
@@ -65,6 +65,7 @@ pub trait Spout {
 #[derive(Debug)]
 pub struct SpoutOutput<'o> {
     buf: &'o mut Vec<u8>,
+    format: Format,
     awaiting_ids: &'o mut VecDeque<EmitToken>,
     next_token: &'o mut u64,
     emit_error: Option<String>,
@@ -73,11 +74,13 @@ pub struct SpoutOutput<'o> {
 impl<'o> SpoutOutput<'o> {
     fn new(
         buf: &'o mut Vec<u8>,
+        format: Format,
         awaiting_ids: &'o mut VecDeque<EmitToken>,
         next_token: &'o mut u64,
     ) -> Self {
         SpoutOutput {
             buf,
+            format,
             awaiting_ids,
             next_token,
             emit_error: None,
@@ -103,8 +106,8 @@ impl<'o> SpoutOutput<'o> {
         values: impl Values,
     ) -> Option<EmitToken> {
         // Log records written before this emit go out before it.
-        crate::logger::drain_into(self.buf);
-        match encode::emit(self.buf, opts, None, id, &values) {
+        crate::logger::drain_into(self.buf, self.format);
+        match encode::emit(self.format, self.buf, opts, None, id, &values) {
             Ok(()) => {
                 if opts.need_task_ids && opts.direct_task.is_none() {
                     *self.next_token += 1;
@@ -125,16 +128,12 @@ impl<'o> SpoutOutput<'o> {
 
     /// Reports an error to Storm (UI and worker log).
     pub fn report_error(&mut self, msg: &str) {
-        encode::error(self.buf, msg);
+        encode::error(self.format, self.buf, msg);
     }
 
     /// Sends a metric value; see [`crate::BoltOutput::metrics`] for the JVM-side requirement.
-    pub fn metrics<P: Serialize + ?Sized>(
-        &mut self,
-        name: &str,
-        params: &P,
-    ) -> serde_json::Result<()> {
-        encode::metrics(self.buf, name, params)
+    pub fn metrics<P: Serialize + ?Sized>(&mut self, name: &str, params: &P) -> Result<(), String> {
+        encode::metrics(self.format, self.buf, name, params)
     }
 }
 
@@ -157,6 +156,7 @@ pub fn run_spout_io<S: Spout, R: Read, W: Write>(
     {
         let mut out = SpoutOutput::new(
             &mut chan.out.buf,
+            chan.out.format,
             &mut chan.awaiting_ids,
             &mut chan.next_token,
         );
@@ -179,7 +179,7 @@ pub fn run_spout_io<S: Spout, R: Read, W: Write>(
                     "dropped a message of {len} bytes, over the limit of {max_message} bytes"
                 ));
                 // Storm waits for an answer to whatever it sent.
-                encode::sync(&mut chan.out.buf);
+                encode::sync(chan.out.format, &mut chan.out.buf);
                 chan.flush_all()?;
                 continue;
             }
@@ -187,12 +187,14 @@ pub fn run_spout_io<S: Spout, R: Read, W: Write>(
         };
         let mut out = SpoutOutput::new(
             &mut chan.out.buf,
+            chan.out.format,
             &mut chan.awaiting_ids,
             &mut chan.next_token,
         );
         let hook =
             |what: &str, r: Result<(), S::Error>| r.map_err(|e| format!("{what} failed: {e}"));
-        let result = match parse(bytes) {
+        let format = chan.out.format;
+        let result = match crate::bolt::parse(format, bytes) {
             Ok(Incoming::TaskIds(ids)) => {
                 // Task ids answer an emit; Storm waits for nothing here, so no sync.
                 match out.awaiting_ids.pop_front() {
@@ -202,7 +204,7 @@ pub fn run_spout_io<S: Spout, R: Read, W: Write>(
                             "got task ids {:?} that no emit asked for: ignored",
                             &ids[..]
                         );
-                        report(out.buf, &chan.name, &msg);
+                        report(format, out.buf, &chan.name, &msg);
                     }
                 }
                 after_message(&mut chan.out)?;
@@ -217,17 +219,20 @@ pub fn run_spout_io<S: Spout, R: Read, W: Write>(
                 Command::Other(name) => Err(format!("unknown command {name:?}: ignored")),
             },
             Ok(Incoming::Tuple(t)) => Err(format!("a spout got a tuple (id {}): ignored", t.id())),
-            Err(e) => Err(format!("bad message ignored: {e}: {}", snippet(bytes))),
+            Err(e) => Err(format!(
+                "bad message ignored: {e}: {}",
+                snippet(format, bytes)
+            )),
         };
         let emit_error = out.emit_error.take();
-        crate::logger::drain_into(out.buf);
+        crate::logger::drain_into(out.buf, format);
         if let Err(e) = result {
-            report(out.buf, &chan.name, &e);
+            report(format, out.buf, &chan.name, &e);
         }
         if let Some(e) = emit_error {
-            report(out.buf, &chan.name, &e);
+            report(format, out.buf, &chan.name, &e);
         }
-        encode::sync(&mut chan.out.buf);
+        encode::sync(format, &mut chan.out.buf);
         chan.flush_all()?;
     }
 }

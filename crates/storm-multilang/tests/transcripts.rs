@@ -31,15 +31,14 @@ impl Bolt for TestBolt {
                 Ok(())
             }
             "route" => {
-                let anchors = [t.id_raw()];
+                let anchors = [t.id_ref()];
                 out.emit_with(&Emit::new().stream("side").direct(4), ("d",));
                 out.emit_with(&Emit::new().unanchored(), ("u",));
                 out.emit_with(&Emit::new().anchored_to(&anchors), ("x", 1.5, true));
                 Ok(())
             }
             "metric" => {
-                out.metrics("my-metric", &json!({"n": 1}))
-                    .map_err(|e| e.to_string())?;
+                out.metrics("my-metric", &json!({"n": 1}))?;
                 out.report_error("just so you know");
                 Ok(())
             }
