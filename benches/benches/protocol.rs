@@ -22,9 +22,15 @@ fn parse(c: &mut Criterion) {
     let mut g = c.benchmark_group("parse");
     let long = SENTENCE.repeat(30);
     let cases = [
-        ("sample sentence", tuple_msg(-6_955_786_537_413_359_385_i64 as u64, SENTENCE)),
+        (
+            "sample sentence",
+            tuple_msg(-6_955_786_537_413_359_385_i64 as u64, SENTENCE),
+        ),
         ("1 KiB sentence", tuple_msg(42, &long)),
-        ("escaped unicode", tuple_msg(42, "caf\u{e9} \"quoted\" \t tab \u{1F404}")),
+        (
+            "escaped unicode",
+            tuple_msg(42, "caf\u{e9} \"quoted\" \t tab \u{1F404}"),
+        ),
     ];
     for (name, msg) in &cases {
         g.throughput(Throughput::Bytes(msg.len() as u64));
@@ -110,7 +116,15 @@ fn bolt_loop(c: &mut Criterion) {
     g.bench_function("count 10k words", |b| {
         b.iter_batched_ref(
             || Vec::with_capacity(4 << 20),
-            |out| run_bolt_io(Count(count_bolt::Counter::new()), count_in.as_bytes(), out, 1 << 20).unwrap(),
+            |out| {
+                run_bolt_io(
+                    Count(count_bolt::Counter::new()),
+                    count_in.as_bytes(),
+                    out,
+                    1 << 20,
+                )
+                .unwrap()
+            },
             BatchSize::LargeInput,
         )
     });
