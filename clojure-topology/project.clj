@@ -49,15 +49,15 @@
 
 (defproject wordcount-clojure "0.1.0-SNAPSHOT"
   :description "Word count on Apache Storm in the Clojure DSL, with native (Rust) multilang components"
-  :license {:name "MIT"}
+  :license {:name "Apache-2.0"}
   ;; Maven Central only: Clojars is not reachable from our machines or CI.
   :repositories ^:replace [["central" {:url "https://repo1.maven.org/maven2/" :snapshots false}]]
   :plugin-repositories ^:replace [["central" {:url "https://repo1.maven.org/maven2/" :snapshots false}]]
   :dependencies [[org.clojure/clojure "1.12.4"]
                  ;; The DSL (shell-spout-spec, shell-bolt-spec) and the RichShellSpout/RichShellBolt
                  ;; classes the workers deserialize: goes into the jar (a Storm install does not
-                 ;; ship it). Its carbonite dependency lives on Clojars only; see wordcount.core
-                 ;; for what that means at run time.
+                 ;; ship it). Its carbonite dependency lives on Clojars only; see
+                 ;; wordcount.local/hide-clojure-serialization-register! for what that means.
                  [org.apache.storm/storm-clojure ~storm-version
                   :exclusions [org.clojars.bipinprasad/carbonite org.apache.storm/storm-client]]
                  ;; storm-clojure's own dependencies (its pom can't be read, see the top).
@@ -81,8 +81,8 @@
    [slurp #(str %1 "\n" %2) spit]}
   ;; `cargo xtask dist` before anything runs or is packaged (see wordcount.dist)
   :prep-tasks [["run" "-m" "wordcount.dist"] "javac" "compile"]
-  ;; target/default for run and test, target/uberjar for the jar: the tests build the uberjar
-  ;; while running from their own classes
+  ;; a directory per profile set (target/uberjar for the jar): the tests build the uberjar while
+  ;; running from their own compiled classes
   :target-path "target/%s"
   :main ^:skip-aot wordcount.core
   ;; the spout ack hook is a named class (topology.auto.task.hooks)
@@ -92,7 +92,7 @@
   {;; Leiningen's default :base profile adds nREPL, which lives on Clojars. We need no REPL server.
    :base {}
    ;; no auto-clean: it empties all of target/, and the tests build the uberjar (when stale)
-   ;; while their own JVM runs from target/default
+   ;; while their own JVM runs from compiled classes in target/
    :uberjar {:aot [wordcount.core wordcount.observe] :auto-clean false}
    ;; Storm itself: on a cluster it is on the worker's classpath already, so it stays out of the
    ;; uberjar; `lein run` and `lein test` need it (storm-server has LocalCluster).

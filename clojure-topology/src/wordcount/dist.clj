@@ -6,7 +6,8 @@
 
   WORDCOUNT_SKIP_DIST=1 skips cargo and only checks that the binaries are there."
   (:require [clojure.java.io :as io]
-            [clojure.string :as str]))
+            [clojure.string :as str])
+  (:import [java.lang ProcessHandle]))
 
 (def binaries ["sentence-spout" "split-bolt" "count-bolt"])
 
@@ -51,7 +52,21 @@
       (do (when-not skip? (println "wordcount.dist: cargo not found; using the binaries in" (.getPath dir)))
           nil))))
 
+(defn- leiningen-run-id
+  "Identifies the Leiningen process that started this one (pid and start time). `lein test` preps
+  the project twice, so this step runs twice; the second run sees the same id and has nothing
+  to do."
+  []
+  (some-> (ProcessHandle/current) .parent (.orElse nil)
+          (as-> p (str (.pid ^ProcessHandle p) " " (.orElse (.startInstant (.info ^ProcessHandle p)) nil)))))
+
 (defn -main [& _]
-  (when-let [error (prepare ".." (= "1" (System/getenv "WORDCOUNT_SKIP_DIST")))]
-    (binding [*out* *err*] (println "wordcount.dist:" error))
-    (System/exit 1)))
+  (let [stamp (io/file "target" ".dist-done")
+        run-id (leiningen-run-id)]
+    (when-not (and run-id (.isFile stamp) (= run-id (slurp stamp)))
+      (when-let [error (prepare ".." (= "1" (System/getenv "WORDCOUNT_SKIP_DIST")))]
+        (binding [*out* *err*] (println "wordcount.dist:" error))
+        (System/exit 1))
+      (when run-id
+        (io/make-parents stamp)
+        (spit stamp run-id)))))

@@ -53,6 +53,9 @@
         observer (observe/new-observer!)
         expected (t/expected-counts corpus n)
         conf (merge {"topology.workers" 1
+                     ;; a loaded 2-core machine must not time tuples out: a replay would be
+                     ;; Storm's at-least-once working as designed, but not this test's subject
+                     "topology.message.timeout.secs" 120
                      "wordcount.spout.reliable" true
                      "wordcount.spout.order" "sequential"
                      "wordcount.spout.limit" n
@@ -103,7 +106,7 @@
 
 (deftest lein-run-counts-the-sample-sentences-and-stops-cleanly
   (let [out (java.io.StringWriter.)
-        result (binding [*out* out] (local/run :seconds 8 :every 4))
+        result (binding [*out* out] (local/run :seconds 12 :every 4))
         printed (str out)]
     (local/storm-log-level! "WARN")
     (testing "words are counted, all of them from the sample's sentences"
@@ -112,8 +115,7 @@
       (is (every? sample-vocabulary (keys (:counts result))) (str (keys (:counts result))))
       (is (every? pos? (vals (:counts result)))))
     (testing "the top words are printed as they grow"
-      (is (re-find #"after +4 s: \d+ words counted" printed) printed)
-      (is (re-find #"after +8 s: \d+ words counted" printed) printed)
+      (is (<= 2 (count (re-seq #"after +\d+ s: \d+ words counted, \d+ distinct" printed))) printed)
       (is (re-find #"\n  the +\d+\n" printed) printed))
     (testing "no component process outlives the run"
       (is (t/wait-until 15000 #(empty? (t/children))) (str "left: " (vec (t/children)))))))
