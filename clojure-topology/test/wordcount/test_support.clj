@@ -3,6 +3,7 @@
   the JVM's child processes."
   (:require [clojure.java.io :as io]
             [clojure.string :as str]
+            [clojure.test :as test]
             [wordcount.core :as core])
   (:import [java.io File]
            [java.lang ProcessHandle]
@@ -124,3 +125,15 @@
         (if (or v (> (System/currentTimeMillis) deadline))
           v
           (do (Thread/sleep 100) (recur)))))))
+
+;; ---------------------------------------------------------------------------------------------
+;; After clojure.test's own summary, the plain line CI reads: assertions passed, and failed
+;; (failures plus errors).
+
+(defonce ^:private clojure-test-summary (get-method test/report :summary))
+
+(defmethod test/report :summary [m]
+  (clojure-test-summary m)
+  (test/with-test-out
+    (println (format "clojure-topology: %d passed, %d failed"
+                     (:pass m 0) (+ (:fail m 0) (:error m 0))))))
