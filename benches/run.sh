@@ -3,11 +3,12 @@
 # shell-sim), end to end on a LocalCluster (Rust vs Python vs Java), then the report
 # (benches/results/RESULTS.md and SVG charts). Raw data: benches/results/raw/ (gitignored).
 #
-#   benches/run.sh                 full run (about 45 minutes on 2 cores)
+#   benches/run.sh                 full run (about an hour on 2 busy cores)
 #   BENCH_QUICK=1 benches/run.sh   smoke run (a few minutes)
 #
 # Also: BENCH_SKIP_COMPONENTS=1, BENCH_SKIP_E2E=1, BENCH_REPS (component runs per cell, default 5),
-# BENCH_E2E_REPS (default 3), BENCH_ONLY (component scenarios whose name contains it).
+# BENCH_E2E_REPS (default 3), BENCH_REPS_1M (the million-distinct-words row, default 3),
+# BENCH_ONLY (component scenarios whose name contains it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 raw=benches/results/raw
@@ -29,7 +30,12 @@ benches/corpus.sh "$corpus" || { echo "no corpus (apt-get download failed): real
 
 cargo build --release -p benches --bins
 if [ -z "${BENCH_SKIP_COMPONENTS:-}" ]; then
-  BENCH_CORPUS=${corpus} target/release/compare
+  if [ -n "$quick" ]; then
+    BENCH_CORPUS=${corpus} target/release/compare
+  else
+    # The million-distinct-words row (a million Python round trips a run) comes after the e2e.
+    BENCH_CORPUS=${corpus} BENCH_MAX_DISTINCT=100000 target/release/compare
+  fi
 fi
 
 if [ -z "${BENCH_SKIP_E2E:-}" ]; then
@@ -53,6 +59,10 @@ if [ -z "${BENCH_SKIP_E2E:-}" ]; then
     java -Xmx2g -cp "$cp" bench.E2E out="$raw/e2e.jsonl" python="$python" "${common[@]}" 2>>"$raw/e2e-stderr.log" \
       inputs=corpus corpus="$corpus" shapes=1/4/4 variants=rust,python,java
   fi
+fi
+if [ -z "${BENCH_SKIP_COMPONENTS:-}" ] && [ -z "$quick" ]; then
+  BENCH_APPEND=1 BENCH_MIN_DISTINCT=1000000 BENCH_MAX_DISTINCT=1000000 BENCH_ONLY=count/distinct \
+    BENCH_REPS=${BENCH_REPS_1M:-3} target/release/compare
 fi
 echo "Load average after: $(cut -d' ' -f1-3 /proc/loadavg)." >> "$raw/machine.txt"
 target/release/report > /dev/null

@@ -8,7 +8,8 @@
 //! `BENCH_QUICK=1` shrinks the inputs for a smoke run. `BENCH_CORPUS=FILE` (one sentence a
 //! line, made by `benches/run.sh` from Debian's fortunes-de and fortunes-ru) adds the
 //! real-text rows. `BENCH_ONLY=substring` runs only the scenarios whose name contains it;
-//! `BENCH_VARIANTS=rust,floor` only those variants.
+//! `BENCH_VARIANTS=rust,floor` only those variants. `BENCH_MIN_DISTINCT` / `BENCH_MAX_DISTINCT`
+//! bound the distinct-words rows; `BENCH_APPEND=1` appends to the output instead of replacing it.
 //!
 //! Usage: `cargo run --release -p benches --bin compare`
 
@@ -441,7 +442,7 @@ fn scenarios(raw: &Path) -> io::Result<Vec<Scenario>> {
 
     // Distinct words: the count bolt's map and its memory.
     let max_distinct = env_usize("BENCH_MAX_DISTINCT", if q { 10_000 } else { 1_000_000 });
-    let mut d = 1_000;
+    let mut d = env_usize("BENCH_MIN_DISTINCT", 1_000);
     while d <= max_distinct {
         let n = n_count.max(d);
         // A multiplicative walk over the vocabulary, so new words keep arriving all run long.
@@ -467,7 +468,15 @@ fn main() -> io::Result<()> {
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
     let python = python_exe();
     let out_path = raw.join("components.jsonl");
-    let mut out = File::create(&out_path)?;
+    // BENCH_APPEND=1 adds to the file (a second invocation for a slow row).
+    let mut out = fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .truncate(false)
+        .open(&out_path)?;
+    if std::env::var_os("BENCH_APPEND").is_none() {
+        out.set_len(0)?;
+    }
     let all = scenarios(&raw)?;
     for sc in all.iter().filter(|s| s.name.contains(&only)) {
         // Per process: two runs at once must not share the floor's answers.
@@ -483,9 +492,24 @@ fn main() -> io::Result<()> {
             };
             // BENCH_VARIANTS=rust,floor (profiling): leave the others out.
             let wanted = std::env::var("BENCH_VARIANTS").unwrap_or_default();
-            for v in order.into_iter().filter(|v| wanted.is_empty() || wanted.contains(v.name())) {
-                let mut rec = run_once(sc, v, &python, &answers)
-                    .map_err(|e| io::Error::other(format!("{} {}: {e}", sc.name, v.name())))?;
+            for v in order
+                .into_iter()
+                .filter(|v| wanted.is_empty() || wanted.contains(v.name()))
+            {
+                // shell-sim's drivers wait without a timeout: a watchdog ends a stuck run.
+                let (done, wait) = std::sync::mpsc::channel::<()>();
+                let what = format!("{} {}", sc.name, v.name());
+                std::thread::spawn(move || {
+                    if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                        wait.recv_timeout(Duration::from_secs(900))
+                    {
+                        eprintln!("{what}: no progress in 15 minutes, giving up");
+                        std::process::exit(2);
+                    }
+                });
+                let rec = run_once(sc, v, &python, &answers);
+                let _ = done.send(());
+                let mut rec = rec.map_err(|e| io::Error::other(format!("{} {}: {e}", sc.name, v.name())))?;
                 rec["rep"] = json!(rep);
                 outputs.push((v, rec["outputs"].as_u64().unwrap_or(0)));
                 eprintln!(

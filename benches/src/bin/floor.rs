@@ -51,16 +51,17 @@ fn main() -> io::Result<()> {
     let sync = b"{\"command\":\"sync\"}\nend\n";
     let mut next = 0;
     while read_msg(&mut r, &mut msg)? {
-        match msg.first() {
-            Some(b'[') => {}
-            _ if contains(&msg, b"\"command\"") && !contains(&msg, b"\"next\"") => {
-                w.write_all(sync)?
-            }
-            _ if contains(&msg, b"\"__heartbeat\"") => w.write_all(sync)?,
-            _ => {
-                w.write_all(answers.get(next).copied().unwrap_or(sync))?;
-                next += 1;
-            }
+        // Classify by the message's start, never by its content: a word may well be "command".
+        if msg.first() == Some(&b'[') {
+            // task ids: nothing to answer
+        } else if msg.starts_with(b"{\"command\":\"next\"") {
+            w.write_all(answers.get(next).copied().unwrap_or(sync))?;
+            next += 1;
+        } else if msg.starts_with(b"{\"command\"") || contains(&msg, b"\"stream\":\"__heartbeat\"") {
+            w.write_all(sync)?;
+        } else {
+            w.write_all(answers.get(next).copied().unwrap_or(sync))?;
+            next += 1;
         }
         if r.buffer().is_empty() {
             w.flush()?;

@@ -102,8 +102,8 @@ fn esc(s: &str) -> String {
 fn bar_chart(title: &str, unit: &str, groups: &[(String, Vec<(String, f64)>)]) -> String {
     let bar_h = 16.0;
     let gap = 10.0;
-    let left = 190.0;
-    let width = 560.0;
+    let left = 260.0;
+    let width = 520.0;
     let top = 50.0;
     let rows: usize = groups.iter().map(|g| g.1.len()).sum();
     let height = top + rows as f64 * bar_h + groups.len() as f64 * gap + 40.0;
