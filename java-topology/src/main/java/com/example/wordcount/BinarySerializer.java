@@ -2,7 +2,6 @@ package com.example.wordcount;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -101,8 +100,8 @@ public class BinarySerializer implements ISerializer {
 
     // Writing (ShellBolt's writer thread, or the spout's executor).
     private transient DataOutputStream out;
-    private transient Payload payload;
-    private transient DataOutputStream body;
+    /** The frame being written: 4 bytes for its length, then the payload (one write per frame). */
+    private transient Payload body;
 
     // Reading (ShellBolt's reader thread, or the spout's executor).
     private transient DataInputStream in;
@@ -118,8 +117,7 @@ public class BinarySerializer implements ISerializer {
     @Override
     public void initialize(OutputStream processIn, InputStream processOut) {
         out = new DataOutputStream(new BufferedOutputStream(processIn, IO_BUFFER));
-        payload = new Payload();
-        body = new DataOutputStream(payload);
+        body = new Payload();
         in = new DataInputStream(new BufferedInputStream(processOut, IO_BUFFER));
         frame = new byte[IO_BUFFER];
         strictUtf8 = StandardCharsets.UTF_8.newDecoder()
@@ -152,7 +150,7 @@ public class BinarySerializer implements ISerializer {
     /** Writes the magic and the setup frame holding {@code setupJson}, then reads the child's pid. */
     Number handshake(String setupJson) throws IOException, NoOutputException {
         out.write(MAGIC);
-        payload.reset();
+        body.reset();
         body.writeByte(SETUP);
         writeStr(setupJson);
         sendPayload();
@@ -168,7 +166,7 @@ public class BinarySerializer implements ISerializer {
 
     @Override
     public void writeBoltMsg(BoltMsg msg) throws IOException {
-        payload.reset();
+        body.reset();
         body.writeByte(TUPLE);
         String id = msg.getId();
         if (id == null) {
@@ -185,7 +183,7 @@ public class BinarySerializer implements ISerializer {
 
     @Override
     public void writeSpoutMsg(SpoutMsg msg) throws IOException {
-        payload.reset();
+        body.reset();
         body.writeByte(COMMAND);
         writeStr(msg.getCommand());
         writeValue(msg.getId(), 0);
@@ -194,7 +192,7 @@ public class BinarySerializer implements ISerializer {
 
     @Override
     public void writeTaskIds(List<Integer> taskIds) throws IOException {
-        payload.reset();
+        body.reset();
         body.writeByte(TASK_IDS);
         body.writeInt(taskIds.size());
         for (Integer task : taskIds) {
@@ -205,12 +203,10 @@ public class BinarySerializer implements ISerializer {
 
     /** Frames the payload, writes it and flushes: Storm waits for answers after every message. */
     private void sendPayload() throws IOException {
-        out.writeInt(payload.size());
-        payload.writeTo(out);
+        body.writeTo(out);
         out.flush();
-        if (payload.capacity() > KEEP_BUFFER) {
-            payload = new Payload();
-            body = new DataOutputStream(payload);
+        if (body.capacity() > KEEP_BUFFER) {
+            body = new Payload();
         }
     }
 
@@ -609,14 +605,74 @@ public class BinarySerializer implements ISerializer {
         }
     }
 
-    /** A ByteArrayOutputStream that says how big it grew. */
-    private static final class Payload extends ByteArrayOutputStream {
-        Payload() {
-            super(IO_BUFFER);
+    /**
+     * A growable frame buffer with big-endian puts: what DataOutputStream over a
+     * ByteArrayOutputStream does, without a synchronized call per byte.
+     */
+    private static final class Payload {
+        private byte[] buf = new byte[IO_BUFFER];
+        private int count = 4;
+
+        void reset() {
+            count = 4;
         }
 
         int capacity() {
             return buf.length;
+        }
+
+        private void ensure(int n) {
+            if (n > buf.length - count) {
+                long want = Math.max((long) count + n, 2L * buf.length);
+                if (want > Integer.MAX_VALUE - 8) {
+                    if ((long) count + n > Integer.MAX_VALUE - 8) {
+                        throw new OutOfMemoryError("SMB1: a frame over 2 GiB");
+                    }
+                    want = Integer.MAX_VALUE - 8;
+                }
+                buf = Arrays.copyOf(buf, (int) want);
+            }
+        }
+
+        void writeByte(int v) {
+            ensure(1);
+            buf[count++] = (byte) v;
+        }
+
+        void writeInt(int v) {
+            ensure(4);
+            byte[] b = buf;
+            int c = count;
+            b[c] = (byte) (v >>> 24);
+            b[c + 1] = (byte) (v >>> 16);
+            b[c + 2] = (byte) (v >>> 8);
+            b[c + 3] = (byte) v;
+            count = c + 4;
+        }
+
+        void writeLong(long v) {
+            writeInt((int) (v >>> 32));
+            writeInt((int) v);
+        }
+
+        void writeDouble(double v) {
+            writeLong(Double.doubleToRawLongBits(v));
+        }
+
+        void write(byte[] bytes) {
+            ensure(bytes.length);
+            System.arraycopy(bytes, 0, buf, count, bytes.length);
+            count += bytes.length;
+        }
+
+        /** Fills in the length and writes the whole frame. */
+        void writeTo(OutputStream out) throws IOException {
+            int len = count - 4;
+            buf[0] = (byte) (len >>> 24);
+            buf[1] = (byte) (len >>> 16);
+            buf[2] = (byte) (len >>> 8);
+            buf[3] = (byte) len;
+            out.write(buf, 0, count);
         }
     }
 }
