@@ -57,6 +57,16 @@ fn dist() -> Result<(), String> {
     for b in BINARIES {
         let from = root.join("target").join(TARGET).join("release").join(b);
         let to = dest.join(b);
+        // Leave an identical binary alone, so timestamps only change with the contents.
+        let same = match (fs::read(&from), fs::read(&to)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        };
+        let executable = fs::metadata(&to).is_ok_and(|m| m.permissions().mode() & 0o111 != 0);
+        if same && executable {
+            println!("{} (unchanged)", to.display());
+            continue;
+        }
         // Copy to a temporary name and rename, so a running topology never sees half a file.
         let tmp = dest.join(format!(".{b}.tmp"));
         fs::copy(&from, &tmp)
