@@ -96,9 +96,12 @@ public final class NimbusCli {
         stats.forEach((k, v) -> System.out.println("stat " + k + " " + v));
         for (Map.Entry<String, java.util.List<ErrorInfo>> e : info.get_errors().entrySet()) {
             for (ErrorInfo err : e.getValue()) {
-                String text = err.get_error().replace('\n', ' ').replace('\t', ' ');
-                if (text.length() > 600) {
-                    text = text.substring(0, 600) + "...";
+                // A stack trace: its first line and its causes say what went wrong; the frames don't.
+                StringBuilder text = new StringBuilder();
+                for (String line : err.get_error().split("\n")) {
+                    if (text.length() == 0 || line.startsWith("Caused by:")) {
+                        text.append(text.length() == 0 ? "" : " | ").append(line.trim().replace('\t', ' '));
+                    }
                 }
                 System.out.printf("error %s %s:%d %s%n", e.getKey(), err.get_host(), err.get_port(), text);
             }
