@@ -50,13 +50,13 @@ if [ -z "${BENCH_SKIP_E2E:-}" ]; then
     common=(reps=${BENCH_E2E_REPS:-1} warmup=3 measure=5)
     shapes=1/4/4,1/1/1
   else
-    common=(reps=${BENCH_E2E_REPS:-3} warmup=8 measure=15)
+    common=(reps=${BENCH_E2E_REPS:-3} warmup=6 measure=10)
     shapes=1/4/4,1/2/2,1/1/1
   fi
-  java -Xmx2g -cp "$cp" bench.E2E out="$raw/e2e.jsonl" python="$python" "${common[@]}" 2>>"$raw/e2e-stderr.log" \
+  java -Xmx2g -Djava.security.manager=allow -cp "$cp" bench.E2E out="$raw/e2e.jsonl" python="$python" "${common[@]}" 2>>"$raw/e2e-stderr.log" \
     inputs=sample shapes=$shapes variants=rust,python,java,rustbolts
   if [ -n "$corpus" ]; then
-    java -Xmx2g -cp "$cp" bench.E2E out="$raw/e2e.jsonl" python="$python" "${common[@]}" 2>>"$raw/e2e-stderr.log" \
+    java -Xmx2g -Djava.security.manager=allow -cp "$cp" bench.E2E out="$raw/e2e.jsonl" python="$python" "${common[@]}" 2>>"$raw/e2e-stderr.log" \
       inputs=corpus corpus="$corpus" shapes=1/4/4 variants=rust,python,java
   fi
 fi

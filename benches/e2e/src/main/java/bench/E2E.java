@@ -400,6 +400,10 @@ public final class E2E {
         int pending = Integer.parseInt(a.getOrDefault("pending", "1000"));
         String python = a.getOrDefault("python", "python3");
 
+        // Killing a topology can race a ShellBolt's reader thread: the child dies, reportError
+        // meets an interrupted ZooKeeper client, and ReportErrorAndDie calls Runtime.exit, which
+        // would end every later run with this JVM. Only main's own exit may end it.
+        installExitGuard();
         int run = 0;
         try (LocalCluster cluster = new LocalCluster();
              PrintWriter w = new PrintWriter(new FileWriter(out, StandardCharsets.UTF_8, true), true)) {
@@ -492,6 +496,29 @@ public final class E2E {
                 }
             }
         }
+        EXIT_ALLOWED = true;
         System.exit(0);
+    }
+
+    static volatile boolean EXIT_ALLOWED = false;
+
+    @SuppressWarnings("removal")
+    static void installExitGuard() {
+        System.setSecurityManager(new SecurityManager() {
+            @Override
+            public void checkExit(int status) {
+                if (!EXIT_ALLOWED) {
+                    throw new SecurityException("exit(" + status + ") refused: only the benchmark ends this JVM");
+                }
+            }
+
+            @Override
+            public void checkPermission(java.security.Permission perm) {
+            }
+
+            @Override
+            public void checkPermission(java.security.Permission perm, Object context) {
+            }
+        });
     }
 }
