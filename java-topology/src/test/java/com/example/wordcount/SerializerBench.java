@@ -22,7 +22,9 @@ import org.apache.storm.topology.TopologyBuilder;
  * JSON serializer and with {@link BinarySerializer}, alternated on one LocalCluster, and a JFR
  * recording of each measurement window. Not a test: run it by hand (see java-topology/BINARY.md).
  *
- * <pre>SerializerBench [reps=3] [warmup=10] [measure=20] [jfr=DIR] [only=json,smb1]</pre>
+ * <pre>SerializerBench [reps=3] [warmup=10] [measure=20] [prime=0] [jfr=DIR] [only=json,smb1]</pre>
+ *
+ * <p>{@code prime=N}: first one untimed N-second run per serializer (JIT warm-up), not counted.
  */
 public final class SerializerBench {
     static final LongAdder ACKED = new LongAdder();
@@ -80,6 +82,7 @@ public final class SerializerBench {
         int reps = 3;
         int warmup = 10;
         int measure = 20;
+        int prime = 0;
         Path jfrDir = null;
         List<String> only = List.of("json", "smb1");
         for (String a : args) {
@@ -93,6 +96,9 @@ public final class SerializerBench {
                     break;
                 case "measure":
                     measure = Integer.parseInt(kv[1]);
+                    break;
+                case "prime":
+                    prime = Integer.parseInt(kv[1]);
                     break;
                 case "only":
                     only = List.of(kv[1].split(","));
@@ -112,6 +118,10 @@ public final class SerializerBench {
             .filter(s -> chosen.contains(s[0])).collect(java.util.stream.Collectors.toList());
         List<Run> runs = new ArrayList<>();
         try (LocalCluster cluster = new LocalCluster()) {
+            // Untimed first runs: JIT-compile Storm's paths for both before anything is measured.
+            for (String[] s : prime > 0 ? serializers : List.<String[]>of()) {
+                System.out.println("bench: priming (not counted) " + runOnce(cluster, s[0], s[1], 0, prime, 1, null));
+            }
             for (int rep = 1; rep <= reps; rep++) {
                 // Alternate which goes first, so neither always gets the warmer machine.
                 List<String[]> order = new ArrayList<>(serializers);
