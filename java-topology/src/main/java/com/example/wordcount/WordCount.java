@@ -99,6 +99,12 @@ public final class WordCount {
         }
         Config conf = new Config();
         conf.putAll(settings);
+        if (variant == Variant.PYTHON
+            && BinarySerializer.class.getName().equals(conf.get(Config.TOPOLOGY_MULTILANG_SERIALIZER))) {
+            // storm.py speaks JSON only; with SMB1 it would wait forever for an `end` line.
+            throw new IllegalArgumentException("--python needs the JSON serializer: storm.py does not speak "
+                + BinarySerializer.class.getSimpleName() + " (SMB1); drop -c " + Config.TOPOLOGY_MULTILANG_SERIALIZER);
+        }
         TopologyBuilder builder = builder(variant);
         builder.setBolt(REPORT, new ReportBolt(reportSecs), 1).globalGrouping(COUNT);
 
