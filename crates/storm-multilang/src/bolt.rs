@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::channel::{after_message, read_frame, report, snippet, Channel};
 use crate::frame::{Frame, DEFAULT_MAX_MESSAGE};
 use crate::message::{Incoming, Setup, Tuple, TupleId};
-use crate::output::{encode, Emit, EmitToken, Format, Values};
+use crate::output::{encode, Emit, EmitToken, Format, Sink, Values};
 use crate::{salvage, Error};
 
 /// Parses a message in the stream's encoding.
@@ -57,12 +57,8 @@ pub trait Bolt {
 /// What a bolt can send while handling a tuple.
 #[derive(Debug)]
 pub struct BoltOutput<'o> {
-    buf: &'o mut Vec<u8>,
-    format: Format,
+    sink: Sink<'o>,
     input: Option<TupleId<'o>>,
-    awaiting_ids: &'o mut VecDeque<EmitToken>,
-    next_token: &'o mut u64,
-    emit_error: Option<String>,
 }
 
 impl<'o> BoltOutput<'o> {
@@ -74,12 +70,14 @@ impl<'o> BoltOutput<'o> {
         next_token: &'o mut u64,
     ) -> Self {
         BoltOutput {
-            buf,
-            format,
+            sink: Sink {
+                buf,
+                format,
+                awaiting_ids,
+                next_token,
+                emit_error: None,
+            },
             input,
-            awaiting_ids,
-            next_token,
-            emit_error: None,
         }
     }
 
@@ -99,37 +97,19 @@ impl<'o> BoltOutput<'o> {
     /// If the values cannot be written as JSON (a map with non-string keys, say), nothing is
     /// emitted and the input tuple is failed when `process` returns.
     pub fn emit_with(&mut self, opts: &Emit<'_>, values: impl Values) -> Option<EmitToken> {
-        // Log records written before this emit go out before it.
-        crate::logger::drain_into(self.buf, self.format);
-        match encode::emit(self.format, self.buf, opts, self.input, None, &values) {
-            Ok(()) => {
-                if opts.need_task_ids && opts.direct_task.is_none() {
-                    *self.next_token += 1;
-                    let token = EmitToken(*self.next_token);
-                    self.awaiting_ids.push_back(token);
-                    Some(token)
-                } else {
-                    None
-                }
-            }
-            Err(e) => {
-                self.emit_error
-                    .get_or_insert_with(|| format!("emit failed: {e}"));
-                None
-            }
-        }
+        self.sink.emit(opts, self.input, None, &values)
     }
 
     /// Reports an error to Storm (UI and worker log) without failing anything.
     pub fn report_error(&mut self, msg: &str) {
-        encode::error(self.format, self.buf, msg);
+        encode::error(self.sink.format, self.sink.buf, msg);
     }
 
     /// Sends a metric value. The metric must be registered under `name` on the JVM side
     /// (an `IShellMetric` registered by the ShellBolt subclass): for an unknown name Storm
     /// throws and the worker dies.
     pub fn metrics<P: Serialize + ?Sized>(&mut self, name: &str, params: &P) -> Result<(), String> {
-        encode::metrics(self.format, self.buf, name, params)
+        encode::metrics(self.sink.format, self.sink.buf, name, params)
     }
 }
 
@@ -204,7 +184,7 @@ pub fn run_bolt_io<B: Bolt, R: Read, W: Write>(
                     } else {
                         bolt.process(&t, &mut out)
                     };
-                    let problem = match (result, out.emit_error.take()) {
+                    let problem = match (result, out.sink.emit_error.take()) {
                         (Ok(()), None) => None,
                         (Err(e), _) => Some(e.to_string()),
                         (Ok(()), Some(e)) => Some(e),

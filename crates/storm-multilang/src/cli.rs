@@ -208,8 +208,9 @@ impl<'a> Settings<'a> {
     }
 }
 
-/// Parses the process arguments; on `None` the caller exits with the returned code.
-fn start(app: &App) -> Result<Args, ExitCode> {
+/// Parses the process arguments and sets up logging; `Err` is the code to exit with.
+/// Returns the arguments and the message size limit.
+fn start(app: &App) -> Result<(Args, usize), ExitCode> {
     match app.parse_from(std::env::args().skip(1)) {
         Ok(Action::Print(text)) => {
             print!("{text}");
@@ -242,7 +243,13 @@ fn start(app: &App) -> Result<Args, ExitCode> {
                 Some(Some(l)) => logger::init(l),
                 None => logger::init(LevelFilter::Info),
             }
-            Ok(args)
+            match max_message(&args) {
+                Ok(max) => Ok((args, max)),
+                Err(e) => {
+                    eprintln!("{}: {e}", app.name);
+                    Err(ExitCode::from(2))
+                }
+            }
         }
     }
 }
@@ -309,16 +316,9 @@ impl<B: Bolt> Bolt for BoltMain<'_, B> {
 /// The whole `main` of a bolt binary: arguments, logging, the protocol loop, the exit code.
 /// `make` builds the bolt from the flags; its `prepare` reads the conf through [`Settings`].
 pub fn run_bolt_main<B: Bolt>(app: &App, make: impl FnOnce(&Args) -> B) -> ExitCode {
-    let args = match start(app) {
-        Ok(a) => a,
+    let (args, max) = match start(app) {
+        Ok(started) => started,
         Err(code) => return code,
-    };
-    let max = match max_message(&args) {
-        Ok(m) => m,
-        Err(e) => {
-            eprintln!("{}: {e}", app.name);
-            return ExitCode::from(2);
-        }
     };
     let inner = make(&args);
     let bolt = BoltMain { app, args, inner };
@@ -369,16 +369,9 @@ impl<S: Spout> Spout for SpoutMain<'_, S> {
 
 /// The whole `main` of a spout binary; see [`run_bolt_main`].
 pub fn run_spout_main<S: Spout>(app: &App, make: impl FnOnce(&Args) -> S) -> ExitCode {
-    let args = match start(app) {
-        Ok(a) => a,
+    let (args, max) = match start(app) {
+        Ok(started) => started,
         Err(code) => return code,
-    };
-    let max = match max_message(&args) {
-        Ok(m) => m,
-        Err(e) => {
-            eprintln!("{}: {e}", app.name);
-            return ExitCode::from(2);
-        }
     };
     let inner = make(&args);
     let spout = SpoutMain { app, args, inner };

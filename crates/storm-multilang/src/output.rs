@@ -455,6 +455,46 @@ pub(crate) mod json {
     }
 }
 
+/// What bolts and spouts write through while their code runs: the output buffer in the
+/// stream's encoding, the queue of emits awaiting task ids, and the first emit error.
+#[derive(Debug)]
+pub(crate) struct Sink<'o> {
+    pub(crate) buf: &'o mut Vec<u8>,
+    pub(crate) format: Format,
+    pub(crate) awaiting_ids: &'o mut std::collections::VecDeque<EmitToken>,
+    pub(crate) next_token: &'o mut u64,
+    pub(crate) emit_error: Option<String>,
+}
+
+impl Sink<'_> {
+    /// Encodes one emit; a token when it asked for task ids. An encoding error is kept (the
+    /// first one) and nothing is written.
+    pub(crate) fn emit<V: Values + ?Sized>(
+        &mut self,
+        opts: &Emit<'_>,
+        input: Option<TupleId<'_>>,
+        id: Option<NewMessageId<'_>>,
+        values: &V,
+    ) -> Option<EmitToken> {
+        // Log records written before this emit go out before it.
+        crate::logger::drain_into(self.buf, self.format);
+        match encode::emit(self.format, self.buf, opts, input, id, values) {
+            Ok(()) if opts.need_task_ids && opts.direct_task.is_none() => {
+                *self.next_token += 1;
+                let token = EmitToken(*self.next_token);
+                self.awaiting_ids.push_back(token);
+                Some(token)
+            }
+            Ok(()) => None,
+            Err(e) => {
+                self.emit_error
+                    .get_or_insert_with(|| format!("emit failed: {e}"));
+                None
+            }
+        }
+    }
+}
+
 /// The output side: one buffer, written to the pipe on [`Output::flush`].
 #[derive(Debug)]
 pub(crate) struct Output<W: Write> {

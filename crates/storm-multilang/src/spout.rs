@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::channel::{after_message, read_frame, report, snippet, Channel};
 use crate::frame::{Frame, DEFAULT_MAX_MESSAGE};
 use crate::message::{Command, Incoming, MessageId, Setup};
-use crate::output::{encode, Emit, EmitToken, Format, NewMessageId, Values};
+use crate::output::{encode, Emit, EmitToken, Format, NewMessageId, Sink, Values};
 use crate::Error;
 
 /// A spout: the source of a topology's tuples.
@@ -64,11 +64,7 @@ pub trait Spout {
 /// What a spout can send while handling a command.
 #[derive(Debug)]
 pub struct SpoutOutput<'o> {
-    buf: &'o mut Vec<u8>,
-    format: Format,
-    awaiting_ids: &'o mut VecDeque<EmitToken>,
-    next_token: &'o mut u64,
-    emit_error: Option<String>,
+    sink: Sink<'o>,
 }
 
 impl<'o> SpoutOutput<'o> {
@@ -79,11 +75,13 @@ impl<'o> SpoutOutput<'o> {
         next_token: &'o mut u64,
     ) -> Self {
         SpoutOutput {
-            buf,
-            format,
-            awaiting_ids,
-            next_token,
-            emit_error: None,
+            sink: Sink {
+                buf,
+                format,
+                awaiting_ids,
+                next_token,
+                emit_error: None,
+            },
         }
     }
 
@@ -105,35 +103,17 @@ impl<'o> SpoutOutput<'o> {
         id: Option<NewMessageId<'_>>,
         values: impl Values,
     ) -> Option<EmitToken> {
-        // Log records written before this emit go out before it.
-        crate::logger::drain_into(self.buf, self.format);
-        match encode::emit(self.format, self.buf, opts, None, id, &values) {
-            Ok(()) => {
-                if opts.need_task_ids && opts.direct_task.is_none() {
-                    *self.next_token += 1;
-                    let token = EmitToken(*self.next_token);
-                    self.awaiting_ids.push_back(token);
-                    Some(token)
-                } else {
-                    None
-                }
-            }
-            Err(e) => {
-                self.emit_error
-                    .get_or_insert_with(|| format!("emit failed: {e}"));
-                None
-            }
-        }
+        self.sink.emit(opts, None, id, &values)
     }
 
     /// Reports an error to Storm (UI and worker log).
     pub fn report_error(&mut self, msg: &str) {
-        encode::error(self.format, self.buf, msg);
+        encode::error(self.sink.format, self.sink.buf, msg);
     }
 
     /// Sends a metric value; see [`crate::BoltOutput::metrics`] for the JVM-side requirement.
     pub fn metrics<P: Serialize + ?Sized>(&mut self, name: &str, params: &P) -> Result<(), String> {
-        encode::metrics(self.format, self.buf, name, params)
+        encode::metrics(self.sink.format, self.sink.buf, name, params)
     }
 }
 
@@ -197,14 +177,14 @@ pub fn run_spout_io<S: Spout, R: Read, W: Write>(
         let result = match crate::bolt::parse(format, bytes) {
             Ok(Incoming::TaskIds(ids)) => {
                 // Task ids answer an emit; Storm waits for nothing here, so no sync.
-                match out.awaiting_ids.pop_front() {
+                match out.sink.awaiting_ids.pop_front() {
                     Some(token) => spout.task_ids(token, &ids, &mut out),
                     None => {
                         let msg = format!(
                             "got task ids {:?} that no emit asked for: ignored",
                             &ids[..]
                         );
-                        report(format, out.buf, &chan.name, &msg);
+                        report(format, out.sink.buf, &chan.name, &msg);
                     }
                 }
                 after_message(&mut chan.out)?;
@@ -224,13 +204,13 @@ pub fn run_spout_io<S: Spout, R: Read, W: Write>(
                 snippet(format, bytes)
             )),
         };
-        let emit_error = out.emit_error.take();
-        crate::logger::drain_into(out.buf, format);
+        let emit_error = out.sink.emit_error.take();
+        crate::logger::drain_into(out.sink.buf, format);
         if let Err(e) = result {
-            report(format, out.buf, &chan.name, &e);
+            report(format, out.sink.buf, &chan.name, &e);
         }
         if let Some(e) = emit_error {
-            report(format, out.buf, &chan.name, &e);
+            report(format, out.sink.buf, &chan.name, &e);
         }
         encode::sync(format, &mut chan.out.buf);
         chan.flush_all()?;
