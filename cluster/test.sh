@@ -46,7 +46,7 @@ build() {
   local m2=${HOME}/.m2/repository/org/apache/storm p
   for p in storm flux storm-multilang; do
     if [[ ! -f $m2/$p/2.8.4/$p-2.8.4.pom ]]; then
-      mvn -B -q install:install-file -Dfile="$ROOT/java-topology/storm-parent-poms/$p-2.8.4.pom" \
+      mvn -B -q -Dstyle.color=never install:install-file -Dfile="$ROOT/java-topology/storm-parent-poms/$p-2.8.4.pom" \
         -DpomFile="$ROOT/java-topology/storm-parent-poms/$p-2.8.4.pom" || return 1
     fi
   done
@@ -56,7 +56,7 @@ build() {
     say "building java-topology (mvn package, in a copy)"
     rm -rf "$BUILD/java-topology" && mkdir -p "$BUILD/java-topology"
     (cd "$ROOT/java-topology" && tar --exclude=./target -cf - .) | tar -xf - -C "$BUILD/java-topology"
-    (cd "$BUILD/java-topology" && mvn -B -q package -DskipTests -Dnative.skip=true -Drepo.root="$ROOT") || return 1
+    (cd "$BUILD/java-topology" && mvn -B -q -Dstyle.color=never package -DskipTests -Dnative.skip=true -Drepo.root="$ROOT") || return 1
     JAVA_TOPOLOGY_JAR=$BUILD/java-topology/target/wordcount-topology-1.0-SNAPSHOT.jar
   fi
   if want clojure && [[ -z ${CLOJURE_UBERJAR:-} ]]; then
@@ -69,7 +69,7 @@ build() {
     CLOJURE_UBERJAR=$(ls "$BUILD"/lein/clojure-topology/target/uberjar/wordcount-clojure-*-standalone.jar)
   fi
   say "building cluster/ (storm.home from Maven, cluster-tools.jar)"
-  mvn -B -q -f "$CL_DIR/pom.xml" package -Djava.topology.jar="$JAVA_TOPOLOGY_JAR" || return 1
+  mvn -B -q -Dstyle.color=never -f "$CL_DIR/pom.xml" package -Djava.topology.jar="$JAVA_TOPOLOGY_JAR" || return 1
   export JAVA_TOPOLOGY_JAR CLOJURE_UBERJAR
 }
 
@@ -179,7 +179,7 @@ worker_pids() {
       grep -q "org.apache.storm.daemon.worker.Worker $1 " && echo "$p"
   done
 }
-# "pid name" of every native component process (whatever their parent), for topology $1 if given
+# "pid name" of every native component process of this cluster (whatever their parent), of topology $1 if given
 comp_procs() {
   local p exe name
   for p in /proc/[0-9]*; do
@@ -187,7 +187,8 @@ comp_procs() {
     exe=$(readlink "/proc/$p/exe" 2>/dev/null) || continue
     name=${exe##*/}; name=${name% (deleted)}
     [[ " $BINARIES " == *" $name "* ]] || continue
-    [[ -z ${1:-} || $(readlink "/proc/$p/cwd" 2>/dev/null) == *"/stormdist/$1/"* ]] && echo "$p $name"
+    # ours only (on the host network other clusters' components may be running): cwd under our storm-local
+    [[ $(readlink "/proc/$p/cwd" 2>/dev/null) == "$CL_LOCAL/supervisor/stormdist/${1:-}"* ]] && echo "$p $name"
   done
 }
 count_procs() { comp_procs "$1" | awk -v n="$2" '$2 == n' | wc -l; }
@@ -217,9 +218,16 @@ kill_and_check() {
   local name=$1 id=$2 t0
   t0=$(date +%s)
   cl_nimbus kill "$name" 1 >/dev/null
-  gone() { [[ -z $(topo_id "$name") && -z $(worker_pids "$id") && -z $(comp_procs "$id") ]]; }
+  # the worker's LogWriter JVM too: any process with the topology id on its command line
+  id_procs() {
+    local p
+    for p in /proc/[0-9]*; do
+      { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null | grep -qF -- "$id" && echo "${p#/proc/}"
+    done
+  }
+  gone() { [[ -z $(topo_id "$name") && -z $(worker_pids "$id") && -z $(comp_procs "$id") && -z $(id_procs) ]]; }
   if wait_for 90 gone; then
-    pass "$name: killed; topology, worker JVM and component processes gone in $(($(date +%s) - t0)) s"
+    pass "$name: killed; topology, worker and LogWriter JVMs and component processes gone in $(($(date +%s) - t0)) s"
   else
     fail "$name: after kill: topology '$(topo_id "$name")', workers '$(worker_pids "$id" | tr '\n' ' ')', components '$(comp_procs "$id" | tr '\n' ' ')'"
   fi
@@ -242,6 +250,9 @@ run_java() {
   all_up() { (($(count_procs "$ID" split-bolt) == 4 && $(count_procs "$ID" count-bolt) == 4 && $(count_procs "$ID" sentence-spout) == 1)); }
   check "wc-java: 1 sentence-spout, 4 split-bolt, 4 count-bolt processes running" wait_for 120 all_up
   check_extracted "$ID" wc-java
+  # a jar keeps no file modes: java-topology's NativeExecutables must have set the bit (it logs it)
+  check "wc-java: the binaries arrived without their execute bit and java-topology set it ($(worker_log "$ID" | grep -c 'had no execute bit') log lines)" \
+    test "$(worker_log "$ID" | grep -c 'had no execute bit')" -ge 3
   acked() { [[ $(stat_of sentence-spout acked "$(info wc-java)") == "$RUN_N" ]]; }
   check "wc-java: the spout's $RUN_N sentences all acked (Nimbus stats)" wait_for 120 acked
   say "wc-java: all acked $(($(date +%s) - t0)) s after submission"
