@@ -8,7 +8,7 @@
 # Writes benches/results/raw/profile/*.txt.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-out=benches/results/raw/profile
+out=$PWD/benches/results/raw/profile
 mkdir -p "$out"
 export BENCH_REPS=1
 export BENCH_CORPUS=$PWD/benches/results/raw/corpus.txt
@@ -16,10 +16,10 @@ rep() { perf report -i "$1" --stdio --no-children -g none "${@:2}" 2>/dev/null |
 
 for sc in split/corpus count/corpus; do
   tag=${sc%%/*}
-  BENCH_VARIANTS=rust BENCH_ONLY=$sc BENCH_N_SPLIT=600000 BENCH_N_COUNT=3000000 \
+  BENCH_VARIANTS=rust BENCH_ONLY=$sc BENCH_N_SPLIT=300000 BENCH_N_COUNT=2000000 \
     perf record -q -F 2999 -g -o "$out/perf-$tag.data" -- target/release/compare 2>"$out/perf-$tag-run.txt"
   rep "$out/perf-$tag.data" --sort comm | head -6 > "$out/perf-$tag-by-comm.txt"
-  rep "$out/perf-$tag.data" --comm "$tag-bolt" --sort sym --percent-limit 0.5 | head -40 > "$out/perf-$tag-rust.txt"
+  rep "$out/perf-$tag.data" --comm "$tag-bolt" --sort sym --percentage relative --percent-limit 1 | head -40 > "$out/perf-$tag-rust.txt"
   rm -f "$out/perf-$tag.data"
 done
 BENCH_VARIANTS=rust,python BENCH_ONLY=split/sample perf record -q -F 999 -g -o "$out/perf-py.data" -- \
