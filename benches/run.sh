@@ -66,4 +66,8 @@ if [ -z "${BENCH_SKIP_COMPONENTS:-}" ] && [ -z "$quick" ]; then
 fi
 echo "Load average after: $(cut -d' ' -f1-3 /proc/loadavg)." >> "$raw/machine.txt"
 target/release/report > /dev/null
-echo "wrote benches/results/RESULTS.md"
+if [ -n "$quick" ]; then
+  echo "wrote benches/results/raw/quick/RESULTS.md (a smoke run leaves the committed report alone)"
+else
+  echo "wrote benches/results/RESULTS.md"
+fi

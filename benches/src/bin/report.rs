@@ -1,5 +1,6 @@
 //! Turns `benches/results/raw/{components,e2e}.jsonl` into `benches/results/RESULTS.md` and
 //! SVG charts (drawn here, no plotting library). Every figure is a median over the runs.
+//! With `BENCH_QUICK` set they go to `benches/results/raw/quick/` instead (not committed).
 //!
 //! Usage: `cargo run --release -p benches --bin report`
 
@@ -300,8 +301,12 @@ fn machine() -> String {
 }
 
 fn main() -> io::Result<()> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("results");
-    let raw = root.join("raw");
+    let results = Path::new(env!("CARGO_MANIFEST_DIR")).join("results");
+    let raw = results.join("raw");
+    // A smoke run (BENCH_QUICK) must not overwrite the committed report: it goes under raw/.
+    let quick = std::env::var("BENCH_QUICK").is_ok_and(|v| !v.is_empty() && v != "0");
+    let root = if quick { raw.join("quick") } else { results.clone() };
+    fs::create_dir_all(&root)?;
     let comp = load(&raw.join("components.jsonl"));
     let e2e = load(&raw.join("e2e.jsonl"));
     let mut md = String::new();
