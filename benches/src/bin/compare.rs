@@ -377,7 +377,11 @@ fn scenarios(raw: &Path) -> io::Result<Vec<Scenario>> {
     out.push(count_scenario("sample", "count/sample".into(), 0.0, &words));
 
     // Real text.
-    if let Some(corpus) = std::env::var_os("BENCH_CORPUS").map(PathBuf::from) {
+    // Absolute: the children run in the resources folder.
+    if let Some(corpus) = std::env::var_os("BENCH_CORPUS")
+        .filter(|c| !c.is_empty())
+        .map(|c| fs::canonicalize(&c).unwrap_or_else(|_| PathBuf::from(c)))
+    {
         let lines = read_corpus(&corpus)?;
         let take = |n: usize| -> Vec<String> { lines.iter().cycle().take(n).cloned().collect() };
         // Real sentences are about 19 words long: a third as many keeps the run time alike.
