@@ -11,8 +11,10 @@
 # address setting); test.sh runs the same code inside a private network namespace instead.
 set -uo pipefail
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
-trap 'cl_stop' EXIT
-trap 'exit 130' INT TERM
+SLEEPER=""
+trap '[[ -n $SLEEPER ]] && kill "$SLEEPER" 2>/dev/null; cl_stop' EXIT
+# a second signal must not cut the cleanup short (timeout and Ctrl-C twice send more than one)
+trap 'trap "" INT TERM; exit 130' INT TERM
 cl_init || exit 1
 cl_start || { tail -5 "$CL_LOGS"/*.log; exit 1; }
 export CL_WORK CL_LOGS CL_LOCAL
@@ -26,4 +28,9 @@ Submit like \`storm jar\`:  java -cp JAR:$STORM_HOME/lib-worker/*:$STORM_CONF_DI
 Ask Nimbus:  java -cp $STORM_HOME/extlib/cluster-tools.jar:$STORM_HOME/lib-worker/*:$STORM_CONF_DIR cluster.NimbusCli list|info NAME|kill NAME SECS
 Ctrl-C stops everything.
 EOT
-while sleep 3600; do :; done
+# (a background sleep and `wait`: bash runs its traps at once on a signal, not after the sleep)
+while :; do
+  sleep 3600 &
+  SLEEPER=$!
+  wait "$SLEEPER"
+done

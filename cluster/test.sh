@@ -110,7 +110,9 @@ fail() { FAILED=$((FAILED + 1)); printf 'FAIL %s\n' "$1"; }
 pass() { PASSED=$((PASSED + 1)); printf 'ok   %s\n' "$1"; }
 finish() {
   local rc=$?
-  trap - EXIT INT TERM
+  # a second signal (Ctrl-C twice, timeout's group signal) must not cut the cleanup short
+  trap '' INT TERM
+  trap - EXIT
   say "stopping the cluster"
   cl_stop
   local left
@@ -122,7 +124,7 @@ finish() {
   exit $?
 }
 trap finish EXIT
-trap 'say "interrupted"; exit 130' INT TERM
+trap 'trap "" INT TERM; say "interrupted"; exit 130' INT TERM
 
 T0=$(date +%s)
 cl_init || exit 1
