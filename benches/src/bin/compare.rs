@@ -513,7 +513,8 @@ fn main() -> io::Result<()> {
                 });
                 let rec = run_once(sc, v, &python, &answers);
                 let _ = done.send(());
-                let mut rec = rec.map_err(|e| io::Error::other(format!("{} {}: {e}", sc.name, v.name())))?;
+                let mut rec =
+                    rec.map_err(|e| io::Error::other(format!("{} {}: {e}", sc.name, v.name())))?;
                 rec["rep"] = json!(rep);
                 outputs.push((v, rec["outputs"].as_u64().unwrap_or(0)));
                 eprintln!(

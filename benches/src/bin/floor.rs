@@ -57,7 +57,8 @@ fn main() -> io::Result<()> {
         } else if msg.starts_with(b"{\"command\":\"next\"") {
             w.write_all(answers.get(next).copied().unwrap_or(sync))?;
             next += 1;
-        } else if msg.starts_with(b"{\"command\"") || contains(&msg, b"\"stream\":\"__heartbeat\"") {
+        } else if msg.starts_with(b"{\"command\"") || contains(&msg, b"\"stream\":\"__heartbeat\"")
+        {
             w.write_all(sync)?;
         } else {
             w.write_all(answers.get(next).copied().unwrap_or(sync))?;

@@ -305,7 +305,11 @@ fn main() -> io::Result<()> {
     let raw = results.join("raw");
     // A smoke run (BENCH_QUICK) must not overwrite the committed report: it goes under raw/.
     let quick = std::env::var("BENCH_QUICK").is_ok_and(|v| !v.is_empty() && v != "0");
-    let root = if quick { raw.join("quick") } else { results.clone() };
+    let root = if quick {
+        raw.join("quick")
+    } else {
+        results.clone()
+    };
     fs::create_dir_all(&root)?;
     let comp = load(&raw.join("components.jsonl"));
     let e2e = load(&raw.join("e2e.jsonl"));
@@ -339,7 +343,10 @@ fn main() -> io::Result<()> {
         );
         let _ = writeln!(md, "Tuples/s: sentences for spout and split, words for count. Floor: a child that writes pre-computed answers (the same bytes) — pipes plus driver. Reproduce one row: `BENCH_ONLY=<scenario> cargo run --release -p benches --bin compare` (after `cargo xtask dist && cargo xtask storm-py`).\n");
         let _ = writeln!(md, "| scenario | Rust tuples/s | Python tuples/s | floor tuples/s | Rust ÷ Python | Rust ÷ floor | child CPU per tuple Rust / Python (µs) | CPU Python ÷ Rust | peak RSS Rust / Python (MiB) | launch→pid Rust / Python (ms) | n |");
-        let _ = writeln!(md, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        let _ = writeln!(
+            md,
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        );
         for sc in &scen {
             let (r, n) = get(sc, "rust", "tuples_per_s");
             let (p, _) = get(sc, "python", "tuples_per_s");
@@ -415,7 +422,11 @@ fn main() -> io::Result<()> {
             .collect();
         fs::write(
             root.join("components-cpu.svg"),
-            bar_chart("Component CPU per tuple: Rust vs Python (storm.py)", "child CPU microseconds per input tuple (lower is better)", &cpu_groups),
+            bar_chart(
+                "Component CPU per tuple: Rust vs Python (storm.py)",
+                "child CPU microseconds per input tuple (lower is better)",
+                &cpu_groups,
+            ),
         )?;
         let _ = writeln!(md, "![component CPU per tuple](components-cpu.svg)\n");
 
