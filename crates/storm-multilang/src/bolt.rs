@@ -6,19 +6,11 @@ use std::io::{self, Read, Write};
 
 use serde::Serialize;
 
-use crate::channel::{after_message, read_frame, report, snippet, Channel};
+use crate::channel::{after_message, parse, read_frame, report, salvage_id, snippet, Channel};
 use crate::frame::{Frame, DEFAULT_MAX_MESSAGE};
 use crate::message::{Incoming, Setup, Tuple, TupleId};
 use crate::output::{encode, Emit, EmitToken, Format, Sink, Values};
-use crate::{salvage, Error};
-
-/// Parses a message in the stream's encoding.
-pub(crate) fn parse(format: Format, bytes: &[u8]) -> Result<Incoming<'_>, crate::MessageError> {
-    match format {
-        Format::Json => crate::message::parse(bytes),
-        Format::Binary => crate::binary::parse(bytes),
-    }
-}
+use crate::Error;
 
 /// A bolt: code that turns input tuples into output tuples.
 ///
@@ -230,10 +222,7 @@ pub fn run_bolt_io<B: Bolt, R: Read, W: Write>(
                     );
                 }
                 Err(e) => {
-                    let id = match format {
-                        Format::Json => salvage::top_level_id(bytes),
-                        Format::Binary => crate::binary::salvage_id(bytes).map(str::to_owned),
-                    };
+                    let id = salvage_id(format, bytes);
                     let msg = match &id {
                         Some(id) => {
                             format!("bad tuple {id} failed: {e}: {}", snippet(format, bytes))

@@ -8,9 +8,9 @@ use std::path::Path;
 
 use crate::frame::{Frame, FrameReader};
 use crate::logger;
-use crate::message::Setup;
+use crate::message::{Incoming, Setup};
 use crate::output::{encode, EmitToken, Format, Output};
-use crate::Error;
+use crate::{Error, MessageError};
 
 /// Output is written early when this much is buffered, so a burst of emits stays bounded.
 pub(crate) const FLUSH_AT: usize = 256 << 10;
@@ -128,6 +128,23 @@ macro_rules! read_frame {
     }};
 }
 pub(crate) use read_frame;
+
+/// Parses a message in the stream's encoding.
+pub(crate) fn parse(format: Format, bytes: &[u8]) -> Result<Incoming<'_>, MessageError> {
+    match format {
+        Format::Json => crate::message::parse(bytes),
+        Format::Binary => crate::binary::parse(bytes),
+    }
+}
+
+/// The tuple id of a message that could not be parsed, as the stream's encoding fails it:
+/// raw JSON (quotes included) for JSON, the plain id for SMB1.
+pub(crate) fn salvage_id(format: Format, bytes: &[u8]) -> Option<String> {
+    match format {
+        Format::Json => crate::salvage::top_level_id(bytes),
+        Format::Binary => crate::binary::salvage_id(bytes).map(str::to_owned),
+    }
+}
 
 /// The start of a bad message, for an error report: text for JSON, hex for SMB1.
 pub(crate) fn snippet(format: Format, bytes: &[u8]) -> String {

@@ -6,7 +6,7 @@ use std::io::{self, Read, Write};
 
 use serde::Serialize;
 
-use crate::channel::{after_message, read_frame, report, snippet, Channel};
+use crate::channel::{after_message, parse, read_frame, report, snippet, Channel};
 use crate::frame::{Frame, DEFAULT_MAX_MESSAGE};
 use crate::message::{Command, Incoming, MessageId, Setup};
 use crate::output::{encode, Emit, EmitToken, Format, NewMessageId, Sink, Values};
@@ -174,7 +174,7 @@ pub fn run_spout_io<S: Spout, R: Read, W: Write>(
         let hook =
             |what: &str, r: Result<(), S::Error>| r.map_err(|e| format!("{what} failed: {e}"));
         let format = chan.out.format;
-        let result = match crate::bolt::parse(format, bytes) {
+        let result = match parse(format, bytes) {
             Ok(Incoming::TaskIds(ids)) => {
                 // Task ids answer an emit; Storm waits for nothing here, so no sync.
                 match out.sink.awaiting_ids.pop_front() {
