@@ -9,16 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
-import java.util.stream.LongStream;
 import org.apache.storm.Config;
 import org.apache.storm.LocalCluster;
 import org.apache.storm.multilang.NoOutputException;
 import org.apache.storm.multilang.ShellMsg;
 import org.apache.storm.task.TopologyContext;
-import org.apache.storm.topology.TopologyBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,37 +69,8 @@ class BinaryWordCountIT {
     }
 
     private static Results run(String name, String serializer, Path corpus, int limit) throws Exception {
-        Config conf = new Config();
-        conf.put(Config.TOPOLOGY_MULTILANG_SERIALIZER, serializer);
-        conf.put("wordcount.spout.reliable", true);
-        conf.put("wordcount.spout.order", "sequential");
-        conf.put("wordcount.spout.limit", limit);
-        if (corpus != null) {
-            conf.put("wordcount.spout.corpus", corpus.toString());
-        }
-        conf.setNumWorkers(1);
-        TopologyBuilder builder = WordCount.builder(new TrackingSentenceSpout(Variant.NATIVE, name), Variant.NATIVE, 4, 4);
-        builder.setBolt("collector", new CollectorBolt(name), 1).globalGrouping(WordCount.COUNT);
-        Results r = Results.of(name);
-
-        cluster.submitTopology(name, conf, builder.createTopology());
-        Harness.waitUntil(limit + " sentences acked in " + name, 180_000,
-            () -> r.acked.size() + r.failed.size() >= limit);
-        List<String> running = Harness.componentProcesses();
-        assertEquals(9, running.size(), "component processes while running: " + running);
-
-        Harness.killAndWaitForProcesses(cluster, name);
-        assertEquals(List.of(), Harness.componentProcesses(), "component processes left after the kill");
-        return r;
-    }
-
-    private static void assertExact(Results r, Map<String, Long> expected, int limit) {
-        assertEquals(Set.of(), r.failed, "failed sentences");
-        assertEquals(LongStream.rangeClosed(1, limit).boxed().collect(Collectors.toSet()), Results.asLongs(r.acked),
-            "acked message ids");
-        assertEquals(expected, Map.copyOf(r.counts), "final counts");
-        long words = expected.values().stream().mapToLong(Long::longValue).sum();
-        assertEquals(words, r.countTuples.get(), "one (word, count) tuple per word");
+        return Harness.runReliable(cluster, name, Variant.NATIVE, corpus, limit,
+            Map.of(Config.TOPOLOGY_MULTILANG_SERIALIZER, serializer));
     }
 
     @Test
@@ -120,7 +88,7 @@ class BinaryWordCountIT {
 
         Results r = run("smb1-corpus", BinarySerializer.class.getName(), file, limit);
 
-        assertExact(r, Harness.expectedCounts(sentences, limit), limit);
+        Harness.assertExact(r, Harness.expectedCounts(sentences, limit), limit);
     }
 
     /** The same run with a counting subclass: all 9 processes shook hands in SMB1 and every message came through it. */
@@ -131,7 +99,7 @@ class BinaryWordCountIT {
 
         Results r = run("smb1-default", CountingBinarySerializer.class.getName(), null, limit);
 
-        assertExact(r, Harness.expectedCounts(Harness.SAMPLE_SENTENCES, limit), limit);
+        Harness.assertExact(r, Harness.expectedCounts(Harness.SAMPLE_SENTENCES, limit), limit);
         assertEquals(9, CountingBinarySerializer.CONNECTS.get(), "SMB1 handshakes (1 spout + 4 split + 4 count)");
         long words = Harness.expectedCounts(Harness.SAMPLE_SENTENCES, limit).values().stream()
             .mapToLong(Long::longValue).sum();

@@ -1,17 +1,23 @@
 package com.example.wordcount;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.apache.storm.Config;
 import org.apache.storm.LocalCluster;
 import org.apache.storm.generated.KillOptions;
 import org.apache.storm.generated.TopologySummary;
+import org.apache.storm.topology.TopologyBuilder;
 
 /** Helpers for tests on a real LocalCluster. */
 final class Harness {
@@ -105,5 +111,47 @@ final class Harness {
         while (!componentProcesses().isEmpty() && System.currentTimeMillis() < deadline) {
             Thread.sleep(200);
         }
+    }
+
+    /**
+     * Runs the word count reliably over the first {@code limit} sentences (sequential order, the
+     * corpus file if given, else the sample sentences) with {@code extraConf} added, checks the 9
+     * component processes while it runs and none after the kill, and returns what it saw.
+     */
+    static Results runReliable(LocalCluster cluster, String name, Variant variant, Path corpus, int limit,
+                               Map<String, Object> extraConf) throws Exception {
+        Config conf = new Config();
+        conf.putAll(extraConf);
+        conf.put("wordcount.spout.reliable", true);
+        conf.put("wordcount.spout.order", "sequential");
+        conf.put("wordcount.spout.limit", limit);
+        if (corpus != null) {
+            conf.put("wordcount.spout.corpus", corpus.toString());
+        }
+        conf.setNumWorkers(1);
+        TopologyBuilder builder = WordCount.builder(new TrackingSentenceSpout(variant, name), variant, 4, 4);
+        builder.setBolt("collector", new CollectorBolt(name), 1).globalGrouping(WordCount.COUNT);
+        Results r = Results.of(name);
+
+        cluster.submitTopology(name, conf, builder.createTopology());
+        waitUntil(limit + " sentences acked in " + name, 180_000,
+            () -> r.acked.size() + r.failed.size() >= limit);
+        // 1 spout + 4 split + 4 count processes while it runs: the leftover check below can fail.
+        List<String> running = componentProcesses();
+        assertEquals(9, running.size(), "component processes while running: " + running);
+
+        killAndWaitForProcesses(cluster, name);
+        assertEquals(List.of(), componentProcesses(), "component processes left after the kill");
+        return r;
+    }
+
+    /** Ids 1..limit acked once, none failed, the expected counts, one (word, count) tuple per word. */
+    static void assertExact(Results r, Map<String, Long> expected, int limit) {
+        assertEquals(Set.of(), r.failed, "failed sentences");
+        assertEquals(LongStream.rangeClosed(1, limit).boxed().collect(Collectors.toSet()), Results.asLongs(r.acked),
+            "acked message ids");
+        assertEquals(expected, Map.copyOf(r.counts), "final counts");
+        long words = expected.values().stream().mapToLong(Long::longValue).sum();
+        assertEquals(words, r.countTuples.get(), "one (word, count) tuple per word");
     }
 }

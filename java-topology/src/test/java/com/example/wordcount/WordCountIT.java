@@ -8,12 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.LongStream;
-import org.apache.storm.Config;
 import org.apache.storm.LocalCluster;
-import org.apache.storm.topology.TopologyBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,39 +40,8 @@ class WordCountIT {
             () -> Harness.componentProcesses().isEmpty());
     }
 
-    /** Runs the word count reliably over the first {@code limit} sentences and returns what it saw. */
     private static Results run(String name, Variant variant, Path corpus, int limit) throws Exception {
-        Config conf = new Config();
-        conf.put("wordcount.spout.reliable", true);
-        conf.put("wordcount.spout.order", "sequential");
-        conf.put("wordcount.spout.limit", limit);
-        if (corpus != null) {
-            conf.put("wordcount.spout.corpus", corpus.toString());
-        }
-        conf.setNumWorkers(1);
-        TopologyBuilder builder = WordCount.builder(new TrackingSentenceSpout(variant, name), variant, 4, 4);
-        builder.setBolt("collector", new CollectorBolt(name), 1).globalGrouping(WordCount.COUNT);
-        Results r = Results.of(name);
-
-        cluster.submitTopology(name, conf, builder.createTopology());
-        Harness.waitUntil(limit + " sentences acked in " + name, 180_000,
-            () -> r.acked.size() + r.failed.size() >= limit);
-        // 1 spout + 4 split + 4 count processes while it runs: the leftover check below can fail.
-        List<String> running = Harness.componentProcesses();
-        assertEquals(9, running.size(), "component processes while running: " + running);
-
-        Harness.killAndWaitForProcesses(cluster, name);
-        assertEquals(List.of(), Harness.componentProcesses(), "component processes left after the kill");
-        return r;
-    }
-
-    private static void assertExact(Results r, Map<String, Long> expected, int limit) {
-        assertEquals(Set.of(), r.failed, "failed sentences");
-        assertEquals(LongStream.rangeClosed(1, limit).boxed().collect(Collectors.toSet()), Results.asLongs(r.acked),
-            "acked message ids");
-        assertEquals(expected, Map.copyOf(r.counts), "final counts");
-        long words = expected.values().stream().mapToLong(Long::longValue).sum();
-        assertEquals(words, r.countTuples.get(), "one (word, count) tuple per word");
+        return Harness.runReliable(cluster, name, variant, corpus, limit, Map.of());
     }
 
     @Test
@@ -94,7 +59,7 @@ class WordCountIT {
 
         Results r = run("native-corpus", Variant.NATIVE, file, limit);
 
-        assertExact(r, Harness.expectedCounts(sentences, limit), limit);
+        Harness.assertExact(r, Harness.expectedCounts(sentences, limit), limit);
         // Storm took resources/ from the packaged jar, which keeps no file modes: our code set the bit.
         assertEquals(NativeExecutables.Action.CHMOD, NativeExecutables.lastAction("sentence-spout"));
     }
@@ -107,8 +72,8 @@ class WordCountIT {
         Results nat = run("native-default", Variant.NATIVE, null, limit);
         Results py = run("python-default", Variant.PYTHON, null, limit);
 
-        assertExact(nat, expected, limit);
-        assertExact(py, expected, limit);
+        Harness.assertExact(nat, expected, limit);
+        Harness.assertExact(py, expected, limit);
         assertEquals(Map.copyOf(nat.counts), Map.copyOf(py.counts));
         assertTrue(expected.get("the") > 0);
     }
