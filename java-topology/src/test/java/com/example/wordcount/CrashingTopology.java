@@ -11,14 +11,15 @@ import org.apache.storm.tuple.Fields;
  * needs it apart. Exits 0 only if nothing crashed within the given seconds (the test then fails).
  *
  * <p>args: {@code corpus PATH} (the real sentence-spout with a corpus that does not exist), or
- * {@code exits} (a bolt whose command prints a message and exits).
+ * {@code exits} (a bolt whose command prints a message and exits). The serializer is the test's
+ * ({@code -Dwordcount.it.serializer}).
  */
 public final class CrashingTopology {
     private CrashingTopology() {
     }
 
     public static void main(String[] args) throws Exception {
-        Config conf = new Config();
+        Config conf = Harness.conf();
         TopologyBuilder builder;
         if (args[0].equals("corpus")) {
             conf.put("wordcount.spout.corpus", args[1]);

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.apache.storm.Config;
 import org.apache.storm.LocalCluster;
 import org.apache.storm.topology.TopologyBuilder;
 import org.apache.storm.tuple.Fields;
@@ -34,6 +33,7 @@ class ErrorsIT {
 
     @BeforeAll
     static void startCluster() throws Exception {
+        ExitGuard.install();
         cluster = new LocalCluster();
     }
 
@@ -48,6 +48,8 @@ class ErrorsIT {
     @ParameterizedTest
     @EnumSource(Variant.class)
     void aNumberForASentenceIsReportedAndFailedAndTheRestCounted(Variant variant) throws Exception {
+        Harness.assumeVariantSpeaksSerializer(variant);
+        long handshakes = Harness.handshakes();
         String name = "malformed-" + variant.name().toLowerCase();
         List<Object> input = List.of("the cow jumped", 42, "over the moon");
         TopologyBuilder builder = new TopologyBuilder();
@@ -57,7 +59,7 @@ class ErrorsIT {
         builder.setBolt("collector", new CollectorBolt(name), 1).globalGrouping(WordCount.COUNT);
         Results r = Results.of(name);
 
-        cluster.submitTopology(name, new Config(), builder.createTopology());
+        cluster.submitTopology(name, Harness.conf(), builder.createTopology());
         Harness.waitUntil("3 tuples acked or failed", 60_000, () -> r.acked.size() + r.failed.size() >= 3);
         Harness.waitUntil("the error to be recorded", 30_000, () -> {
             try {
@@ -77,6 +79,7 @@ class ErrorsIT {
         // The component's own words: the native bolt names the bad value, storm.py sends the traceback.
         assertTrue(errors.get(0).contains(variant == Variant.NATIVE ? "42" : "AttributeError"), errors.toString());
         assertEquals(List.of(), Harness.componentProcesses());
+        Harness.assertSpokeSerializer(handshakes, 4);
     }
 
     /**
@@ -90,6 +93,7 @@ class ErrorsIT {
         List<String> cmd = new ArrayList<>(List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-cp", System.getProperty("java.class.path"),
+            "-Dwordcount.it.serializer=" + Harness.SERIALIZER,
             CrashingTopology.class.getName(), how));
         if (how.equals("corpus")) {
             cmd.add(missing);

@@ -23,12 +23,16 @@ class FluxIT {
         assertEquals(Set.of("split-bolt", "count-bolt", "report", "collector"),
             Set.copyOf(def.getBolts().stream().map(b -> b.getId()).toList()));
         Config conf = FluxBuilder.buildConfig(def);
+        // As a `topology.multilang.serializer` line in the YAML's config would.
+        conf.putAll(Harness.conf());
+        long handshakes = Harness.handshakes();
         StormTopology topology = FluxBuilder.buildTopology(new ExecutionContext(def, conf));
         int limit = ((Number) conf.get("wordcount.spout.limit")).intValue();
         Map<String, Long> expected = Harness.expectedCounts(Harness.SAMPLE_SENTENCES, limit);
         long words = expected.values().stream().mapToLong(Long::longValue).sum();
         Results r = Results.of("flux");
 
+        ExitGuard.install();
         try (LocalCluster cluster = new LocalCluster()) {
             cluster.submitTopology(def.getName(), conf, topology);
             Harness.waitUntil(words + " words counted", 120_000, () -> r.countTuples.get() >= words);
@@ -38,5 +42,6 @@ class FluxIT {
         assertEquals(expected, Map.copyOf(r.counts));
         assertEquals(words, r.countTuples.get());
         assertEquals(List.of(), Harness.componentProcesses());
+        Harness.assertSpokeSerializer(handshakes, 9);
     }
 }

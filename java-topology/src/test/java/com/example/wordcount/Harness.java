@@ -2,6 +2,7 @@ package com.example.wordcount;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,7 +26,46 @@ final class Harness {
     static final List<String> COMPONENT_NAMES = List.of(
         "sentence-spout", "split-bolt", "count-bolt", "sentencespout.py", "splitbolt.py", "countbolt.py");
 
+    /**
+     * The multilang serializer every LocalCluster test runs under, from {@code -Dwordcount.it.serializer}
+     * (the pom's second failsafe execution sets {@link CountingBinarySerializer}); empty: Storm's JSON.
+     */
+    static final String SERIALIZER = System.getProperty("wordcount.it.serializer", "");
+
     private Harness() {
+    }
+
+    /** A topology conf with the serializer under test (none: Storm's default JSON). */
+    static Config conf() {
+        Config conf = new Config();
+        if (!SERIALIZER.isEmpty()) {
+            conf.put(Config.TOPOLOGY_MULTILANG_SERIALIZER, SERIALIZER);
+        }
+        return conf;
+    }
+
+    /** storm.py speaks JSON only: a test of the Python components is skipped under another serializer. */
+    static void assumeVariantSpeaksSerializer(Variant variant) {
+        assumeTrue(variant == Variant.NATIVE || SERIALIZER.isEmpty(),
+            "storm.py speaks JSON only; serializer under test: " + SERIALIZER);
+    }
+
+    /** Handshakes through {@link CountingBinarySerializer} so far (pass to {@link #assertSpokeSerializer}). */
+    static long handshakes() {
+        return CountingBinarySerializer.CONNECTS.get();
+    }
+
+    /**
+     * The {@code components} processes started since {@code before} spoke the serializer under test:
+     * each shook hands through the counting serializer, or (JSON) none did.
+     */
+    static void assertSpokeSerializer(long before, int components) {
+        long n = handshakes() - before;
+        if (SERIALIZER.equals(CountingBinarySerializer.class.getName())) {
+            assertEquals(components, n, "SMB1 handshakes");
+        } else if (SERIALIZER.isEmpty()) {
+            assertEquals(0, n, "SMB1 handshakes in a JSON run");
+        }
     }
 
     /** The sample's five sentences (the components' default corpus). */
@@ -116,11 +156,14 @@ final class Harness {
     /**
      * Runs the word count reliably over the first {@code limit} sentences (sequential order, the
      * corpus file if given, else the sample sentences) with {@code extraConf} added, checks the 9
-     * component processes while it runs and none after the kill, and returns what it saw.
+     * component processes while it runs and none after the kill, and returns what it saw. The
+     * serializer is {@link #SERIALIZER} unless {@code extraConf} names one.
      */
     static Results runReliable(LocalCluster cluster, String name, Variant variant, Path corpus, int limit,
                                Map<String, Object> extraConf) throws Exception {
-        Config conf = new Config();
+        assumeVariantSpeaksSerializer(variant);
+        long handshakes = handshakes();
+        Config conf = conf();
         conf.putAll(extraConf);
         conf.put("wordcount.spout.reliable", true);
         conf.put("wordcount.spout.order", "sequential");
@@ -142,6 +185,9 @@ final class Harness {
 
         killAndWaitForProcesses(cluster, name);
         assertEquals(List.of(), componentProcesses(), "component processes left after the kill");
+        if (!extraConf.containsKey(Config.TOPOLOGY_MULTILANG_SERIALIZER)) {
+            assertSpokeSerializer(handshakes, 9);
+        }
         return r;
     }
 
