@@ -47,7 +47,11 @@ import org.apache.storm.tuple.Values;
  * grouping, count with fields grouping on word, reliable spout, acking on) with Rust, Python
  * (storm.py) and pure-Java components, runs alternated, one JSON line per run.
  *
- * <p>Arguments are {@code key=value}: out, variants (rust,python,java), shapes (spout/split/count
+ * <p>Arguments are {@code key=value}: out, variants (rust,python,java,rustbolts, each with optional
+ * {@code +} modifiers: {@code smb1} for the binary multilang serializer of java-topology, which must
+ * be on the classpath; {@code batchN} for sentence-spout emitting up to N sentences per
+ * {@code next}; {@code flushN} for SMB1's bolt flush window of N µs; e.g.
+ * {@code rust+smb1+batch50}), shapes (spout/split/count
  * parallelism, e.g. 1/4/4,1/1/1), inputs (sample,corpus), corpus (file), reps, warmup, measure
  * (seconds), pending (max spout pending), python (interpreter path).
  *
@@ -340,9 +344,26 @@ public final class E2E {
         return -1;
     }
 
+    /** Applies a variant's {@code +} modifiers to the topology conf. */
+    static void applyModifiers(String variant, Config conf) {
+        String[] parts = variant.split("\\+");
+        for (int i = 1; i < parts.length; i++) {
+            String m = parts[i];
+            if (m.equals("smb1")) {
+                conf.put(Config.TOPOLOGY_MULTILANG_SERIALIZER, "com.example.wordcount.BinarySerializer");
+            } else if (m.startsWith("flush")) {
+                conf.put("topology.multilang.binary.flush.window.micros", Long.parseLong(m.substring("flush".length())));
+            } else if (m.startsWith("batch")) {
+                conf.put("wordcount.spout.batch", Integer.parseInt(m.substring("batch".length())));
+            } else {
+                throw new IllegalArgumentException("variant modifier " + m + " in " + variant);
+            }
+        }
+    }
+
     static TopologyBuilder topology(String variant, int sp, int split, int count, String python) {
         TopologyBuilder b = new TopologyBuilder();
-        switch (variant) {
+        switch (variant.split("\\+")[0]) {
             case "rust" -> {
                 b.setSpout("spout", new Spout(new String[] {"sentence-spout"}), sp);
                 b.setBolt("split", new Bolt(new String[] {"split-bolt"}, "word"), split).shuffleGrouping("spout");
@@ -420,7 +441,7 @@ public final class E2E {
                         for (int vi = 0; vi < variants.length; vi++) {
                             // Rotate the order each rep, so no variant always follows the same one.
                             String variant = variants[(vi + rep) % variants.length];
-                            String name = "wc-" + variant + "-" + (run++);
+                            String name = "wc-" + variant.replace('+', '-') + "-" + (run++);
                             Config conf = new Config();
                             conf.setNumWorkers(1);
                             conf.setMaxSpoutPending(pending);
@@ -429,6 +450,7 @@ public final class E2E {
                             conf.put("wordcount.spout.seed", 42);
                             conf.put(Config.TOPOLOGY_STATS_SAMPLE_RATE, 1.0);
                             conf.put(Config.TOPOLOGY_AUTO_TASK_HOOKS, List.of(Hook.class.getName()));
+                            applyModifiers(variant, conf);
                             if (input.equals("corpus")) {
                                 conf.put("wordcount.spout.corpus", new File(corpus).getAbsolutePath());
                                 conf.put("wordcount.spout.order", "sequential");
