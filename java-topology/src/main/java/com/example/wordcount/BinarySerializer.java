@@ -21,6 +21,14 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.storm.multilang.BoltMsg;
 import org.apache.storm.multilang.ISerializer;
 import org.apache.storm.multilang.NoOutputException;
@@ -46,7 +54,17 @@ import org.apache.storm.task.TopologyContext;
  * invalid UTF-8 or nesting deeper than {@value #MAX_DEPTH} is an {@link IOException}; the end of
  * the child's output (or its pipe closed under a read, as ShellProcess.destroy() does) is a
  * {@link NoOutputException}, as with the JSON serializer, so Storm reports both as it always did. ShellBolt reads and writes from two threads: reading and writing keep
- * separate state, and each side is used by one thread at a time.
+ * separate state, and each side is used by one thread at a time (the writing side also by the
+ * deferred flush below, under a lock).
+ *
+ * <p>Flushing: the handshake and every spout message are flushed at once (ShellSpout waits for
+ * the child's answer). A bolt's messages (tuples, task ids) are coalesced: one written more than
+ * the flush window ({@value #FLUSH_WINDOW_CONF}, default {@value #DEFAULT_FLUSH_WINDOW_MICROS} µs)
+ * after the last flush is flushed at once, as before; one written sooner stays in the buffer and
+ * a deferred flush writes it at the end of the window, together with whatever followed. So a
+ * bolt under load makes at most about one write per window, and no message waits longer than
+ * about a window. The deferred flush runs on a thread shared by the JVM's serializers and takes
+ * the same lock as the writer; if it fails, the next write throws.
  */
 public class BinarySerializer implements ISerializer {
     private static final long serialVersionUID = 1L;
@@ -57,6 +75,26 @@ public class BinarySerializer implements ISerializer {
     /** Topology conf key: the largest frame accepted from a child, in bytes. */
     public static final String MAX_FRAME_CONF = "topology.multilang.binary.max.frame.bytes";
     static final int DEFAULT_MAX_FRAME = 64 << 20;
+    /**
+     * Topology conf key: how long, in microseconds, a bolt's message may wait in the buffer for
+     * the ones after it, so they share one write (0: flush every message).
+     */
+    public static final String FLUSH_WINDOW_CONF = "topology.multilang.binary.flush.window.micros";
+    /**
+     * 100 µs: a tenth of Storm's own batch flush interval ({@code topology.batch.flush.interval.millis},
+     * 1 ms) and small next to a multilang round trip through a loaded worker, yet long enough to
+     * put several messages in one write when a bolt receives tens of thousands per second, the
+     * rates at which a write syscall (and a wakeup of the child) per message shows. Light traffic
+     * does not wait at all: a message after a quiet window is flushed at once.
+     */
+    static final long DEFAULT_FLUSH_WINDOW_MICROS = 100;
+    /** The largest window accepted (1 s): the window is a bound on latency, not a heartbeat. */
+    static final long MAX_FLUSH_WINDOW_MICROS = 1_000_000;
+    /**
+     * Held bytes that are flushed at once rather than at the end of the window: half of the
+     * buffer, so a frame of up to as much again still fits in it whole.
+     */
+    static final int FLUSH_BYTES = 32 << 10;
     /** Deepest list/map nesting accepted in a value (also bounds tag-09 JSON text). */
     static final int MAX_DEPTH = 256;
 
@@ -97,11 +135,24 @@ public class BinarySerializer implements ISerializer {
     private static final int KEEP_BUFFER = 1 << 20;
 
     private int maxFrame = DEFAULT_MAX_FRAME;
+    private long flushWindowNanos = TimeUnit.MICROSECONDS.toNanos(DEFAULT_FLUSH_WINDOW_MICROS);
 
     // Writing (ShellBolt's writer thread, or the spout's executor).
-    private transient DataOutputStream out;
     /** The frame being written: 4 bytes for its length, then the payload (one write per frame). */
     private transient Payload body;
+
+    // Shared by the writing thread and a deferred flush, under writeLock.
+    private transient Object writeLock;
+    private transient DataOutputStream out;
+    /** Bytes written to {@link #out} since its last flush. */
+    private transient int unflushed;
+    /** {@link #nanoTime()} of the last flush. */
+    private transient long lastFlush;
+    private transient boolean flushScheduled;
+    /** What a deferred flush threw: every later write throws it (wrapped), the stream is broken. */
+    private transient IOException flushFailure;
+    /** Runs on the timer: hands {@link #flushHeld} to a flusher thread. */
+    private transient Runnable flushLater;
 
     // Reading (ShellBolt's reader thread, or the spout's executor).
     private transient DataInputStream in;
@@ -116,7 +167,12 @@ public class BinarySerializer implements ISerializer {
 
     @Override
     public void initialize(OutputStream processIn, InputStream processOut) {
+        writeLock = new Object();
         out = new DataOutputStream(new BufferedOutputStream(processIn, IO_BUFFER));
+        // As if the last flush were a whole window ago: the first message goes out at once.
+        lastFlush = nanoTime() - TimeUnit.MICROSECONDS.toNanos(MAX_FLUSH_WINDOW_MICROS);
+        Runnable flush = this::flushHeld;
+        flushLater = () -> Flushers.POOL.execute(flush);
         body = new Payload();
         in = new DataInputStream(new BufferedInputStream(processOut, IO_BUFFER));
         frame = new byte[IO_BUFFER];
@@ -136,7 +192,10 @@ public class BinarySerializer implements ISerializer {
         return handshake(JSONValue.toJSONString(setup));
     }
 
-    /** Reads this serializer's settings ({@value #MAX_FRAME_CONF}) from the topology conf. */
+    /**
+     * Reads this serializer's settings ({@value #MAX_FRAME_CONF}, {@value #FLUSH_WINDOW_CONF}) from
+     * the topology conf.
+     */
     void configure(Map<String, Object> conf) {
         Object limit = conf == null ? null : conf.get(MAX_FRAME_CONF);
         if (limit != null) {
@@ -145,15 +204,26 @@ public class BinarySerializer implements ISerializer {
                 throw new IllegalArgumentException(MAX_FRAME_CONF + " must be positive, got " + limit);
             }
         }
+        Object window = conf == null ? null : conf.get(FLUSH_WINDOW_CONF);
+        if (window != null) {
+            long micros = window instanceof Number ? ((Number) window).longValue() : Long.parseLong(window.toString().trim());
+            if (micros < 0 || micros > MAX_FLUSH_WINDOW_MICROS) {
+                throw new IllegalArgumentException(FLUSH_WINDOW_CONF + " must be 0 to " + MAX_FLUSH_WINDOW_MICROS
+                    + " (µs), got " + window);
+            }
+            flushWindowNanos = TimeUnit.MICROSECONDS.toNanos(micros);
+        }
     }
 
     /** Writes the magic and the setup frame holding {@code setupJson}, then reads the child's pid. */
     Number handshake(String setupJson) throws IOException, NoOutputException {
-        out.write(MAGIC);
         body.reset();
         body.writeByte(SETUP);
         writeStr(setupJson);
-        sendPayload();
+        synchronized (writeLock) {
+            out.write(MAGIC);
+        }
+        sendNow();
 
         readFrame();
         if (kind != PID) {
@@ -178,7 +248,7 @@ public class BinarySerializer implements ISerializer {
         body.writeInt((int) msg.getTask());
         List<Object> tuple = msg.getTuple();
         writeValues(tuple == null ? Collections.emptyList() : tuple, 0);
-        sendPayload();
+        sendCoalesced();
     }
 
     @Override
@@ -187,7 +257,7 @@ public class BinarySerializer implements ISerializer {
         body.writeByte(COMMAND);
         writeStr(msg.getCommand());
         writeValue(msg.getId(), 0);
-        sendPayload();
+        sendNow();
     }
 
     @Override
@@ -198,16 +268,92 @@ public class BinarySerializer implements ISerializer {
         for (Integer task : taskIds) {
             body.writeInt(task);
         }
-        sendPayload();
+        sendCoalesced();
     }
 
-    /** Frames the payload, writes it and flushes: Storm waits for answers after every message. */
-    private void sendPayload() throws IOException {
-        body.writeTo(out);
-        out.flush();
+    /**
+     * Frames the payload, writes it and flushes it with anything still held: the handshake and
+     * spout messages, after which Storm waits for the child's answer.
+     */
+    private void sendNow() throws IOException {
+        synchronized (writeLock) {
+            checkFlushFailure();
+            body.writeTo(out);
+            out.flush();
+            unflushed = 0;
+            lastFlush = nanoTime();
+        }
+        trimBody();
+    }
+
+    /**
+     * Frames the payload and writes it; flushes at once if the last flush is a window ago (or
+     * more than {@link #FLUSH_BYTES} are held), else leaves it for the deferred flush at the end
+     * of the window: a bolt's messages, which Storm writes back to back without waiting.
+     */
+    private void sendCoalesced() throws IOException {
+        synchronized (writeLock) {
+            checkFlushFailure();
+            body.writeTo(out);
+            long window = flushWindowNanos;
+            if (window == 0) {
+                out.flush();
+            } else {
+                unflushed += body.size();
+                long now = nanoTime();
+                long due = lastFlush + window;
+                if (now - due >= 0 || unflushed > FLUSH_BYTES) {
+                    out.flush();
+                    unflushed = 0;
+                    lastFlush = now;
+                } else if (!flushScheduled) {
+                    flushScheduled = true;
+                    Flushers.TIMER.schedule(flushLater, due - now, TimeUnit.NANOSECONDS);
+                }
+            }
+        }
+        trimBody();
+    }
+
+    /**
+     * The deferred flush, on a {@link Flushers#POOL} thread: writes what the window held, unless
+     * a flush since did. A failure is kept for the next write to throw; after Storm closed the
+     * stream (ShellProcess.destroy) there is no next write, and the failure goes no further.
+     */
+    private void flushHeld() {
+        synchronized (writeLock) {
+            flushScheduled = false;
+            if (unflushed == 0 || flushFailure != null) {
+                return;
+            }
+            try {
+                out.flush();
+                unflushed = 0;
+                lastFlush = nanoTime();
+            } catch (IOException e) {
+                flushFailure = e;
+            } catch (RuntimeException e) {
+                flushFailure = new IOException("SMB1: deferred flush failed: " + e, e);
+            }
+        }
+    }
+
+    private void checkFlushFailure() throws IOException {
+        if (flushFailure != null) {
+            throw new IOException("SMB1: an earlier deferred flush to the subprocess failed: "
+                + flushFailure.getMessage(), flushFailure);
+        }
+    }
+
+    private void trimBody() {
         if (body.capacity() > KEEP_BUFFER) {
             body = new Payload();
         }
+    }
+
+    /** {@link System#nanoTime()}; tests stop the clock to make the window deterministic. */
+    long nanoTime() {
+        return System.nanoTime();
     }
 
     private void writeStr(String s) throws IOException {
@@ -606,6 +752,29 @@ public class BinarySerializer implements ISerializer {
     }
 
     /**
+     * The JVM's deferred flushes: one timer thread that only keeps time, and a pool of threads that
+     * run the flushes. A flush can block while a child does not read (its stdin pipe full); on the
+     * timer thread that would hold back every other component's flushes. At most one deferred
+     * flush per serializer is under way at a time, so the pool needs at most one thread per
+     * component whose pipe is full, and normally one. Daemon threads; pool threads end after a
+     * minute idle.
+     */
+    private static final class Flushers {
+        static final ScheduledExecutorService TIMER = new ScheduledThreadPoolExecutor(1, daemon("smb1-flush-timer"));
+        static final ExecutorService POOL = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), daemon("smb1-flush"));
+
+        private static ThreadFactory daemon(String name) {
+            AtomicInteger n = new AtomicInteger();
+            return r -> {
+                Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            };
+        }
+    }
+
+    /**
      * A growable frame buffer with big-endian puts: what DataOutputStream over a
      * ByteArrayOutputStream does, without a synchronized call per byte.
      */
@@ -615,6 +784,11 @@ public class BinarySerializer implements ISerializer {
 
         void reset() {
             count = 4;
+        }
+
+        /** The framed size: length prefix and payload. */
+        int size() {
+            return count;
         }
 
         int capacity() {

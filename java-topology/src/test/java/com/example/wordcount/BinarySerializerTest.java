@@ -335,7 +335,7 @@ class BinarySerializerTest {
         assertThrows(NoOutputException.class, s::readShellMsg);
     }
 
-    /** The writer flushes every message: the child sees it without the JVM closing anything. */
+    /** A message after a quiet window (here the first) is flushed: the child sees it without the JVM closing anything. */
     @Test
     void everyMessageIsFlushed() throws Exception {
         PipedInputStream childIn = new PipedInputStream(1 << 20);
