@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
@@ -58,12 +59,13 @@ import org.apache.storm.task.TopologyContext;
  * deferred flush below, under a lock).
  *
  * <p>Flushing: the handshake and every spout message are flushed at once (ShellSpout waits for
- * the child's answer). A bolt's messages (tuples, task ids) are coalesced: one written more than
- * the flush window ({@value #FLUSH_WINDOW_CONF}, default {@value #DEFAULT_FLUSH_WINDOW_MICROS} µs)
- * after the last flush is flushed at once, as before; one written sooner stays in the buffer and
- * a deferred flush writes it at the end of the window, together with whatever followed. So a
- * bolt under load makes at most about one write per window, and no message waits longer than
- * about a window. The deferred flush runs on a thread shared by the JVM's serializers and takes
+ * the child's answer). A bolt's messages (tuples, task ids) are coalesced when they come fast:
+ * while more than {@value #BUSY_PER_WINDOW} arrive per flush window ({@value #FLUSH_WINDOW_CONF},
+ * default {@value #DEFAULT_FLUSH_WINDOW_MICROS} µs) on average, one written less than a window
+ * after the last flush stays in the buffer and a deferred flush writes it at the end of the
+ * window, together with whatever followed. Otherwise (light traffic, or a window since the last
+ * flush) every message is flushed at once, as before. So a busy bolt makes at most about one
+ * write per window, and no message waits longer than about a window. The deferred flush runs on a thread shared by the JVM's serializers and takes
  * the same lock as the writer; if it fails, the next write throws.
  */
 public class BinarySerializer implements ISerializer {
@@ -75,6 +77,18 @@ public class BinarySerializer implements ISerializer {
     /** Topology conf key: the largest frame accepted from a child, in bytes. */
     public static final String MAX_FRAME_CONF = "topology.multilang.binary.max.frame.bytes";
     static final int DEFAULT_MAX_FRAME = 64 << 20;
+    /**
+     * Topology conf key: seconds a child has to answer the SMB1 handshake (0: wait forever). Past
+     * it the child's stdin is closed and {@link #connect} throws an {@link IOException} that says
+     * why, instead of the worker waiting for ever.
+     */
+    public static final String HANDSHAKE_TIMEOUT_CONF = "topology.multilang.binary.handshake.timeout.secs";
+    /**
+     * 30 s, Storm's default {@code supervisor.worker.timeout.secs}: the native binaries answer in
+     * milliseconds, while a component that does not speak SMB1 never does (storm.py waits for a
+     * JSON {@code end} line that never comes), and Storm's ShellProcess.launch has no timeout.
+     */
+    static final int DEFAULT_HANDSHAKE_TIMEOUT_SECS = 30;
     /**
      * Topology conf key: how long, in microseconds, a bolt's message may wait in the buffer for
      * the ones after it, so they share one write (0: flush every message).
@@ -95,6 +109,10 @@ public class BinarySerializer implements ISerializer {
      * buffer, so a frame of up to as much again still fits in it whole.
      */
     static final int FLUSH_BYTES = 32 << 10;
+    /** A bolt's messages are held only while, on average, more than this many come per window. */
+    static final long BUSY_PER_WINDOW = 4;
+    /** The gap average weighs each new gap 1/8. */
+    static final int GAP_SHIFT = 3;
     /** Deepest list/map nesting accepted in a value (also bounds tag-09 JSON text). */
     static final int MAX_DEPTH = 256;
 
@@ -135,6 +153,7 @@ public class BinarySerializer implements ISerializer {
     private static final int KEEP_BUFFER = 1 << 20;
 
     private int maxFrame = DEFAULT_MAX_FRAME;
+    private int handshakeTimeoutSecs = DEFAULT_HANDSHAKE_TIMEOUT_SECS;
     private long flushWindowNanos = TimeUnit.MICROSECONDS.toNanos(DEFAULT_FLUSH_WINDOW_MICROS);
 
     // Writing (ShellBolt's writer thread, or the spout's executor).
@@ -148,6 +167,10 @@ public class BinarySerializer implements ISerializer {
     private transient int unflushed;
     /** {@link #nanoTime()} of the last flush. */
     private transient long lastFlush;
+    /** {@link #nanoTime()} of the last bolt-path write. */
+    private transient long lastWrite;
+    /** Moving average of the gaps between bolt-path writes, in ns (weight 1/2^{@link #GAP_SHIFT}). */
+    private transient long gapAverage;
     private transient boolean flushScheduled;
     /** What a deferred flush threw: every later write throws it (wrapped), the stream is broken. */
     private transient IOException flushFailure;
@@ -171,6 +194,7 @@ public class BinarySerializer implements ISerializer {
         out = new DataOutputStream(new BufferedOutputStream(processIn, IO_BUFFER));
         // As if the last flush were a whole window ago: the first message goes out at once.
         lastFlush = nanoTime() - TimeUnit.MICROSECONDS.toNanos(MAX_FLUSH_WINDOW_MICROS);
+        lastWrite = nanoTime();
         Runnable flush = this::flushHeld;
         flushLater = () -> Flushers.POOL.execute(flush);
         body = new Payload();
@@ -193,10 +217,18 @@ public class BinarySerializer implements ISerializer {
     }
 
     /**
-     * Reads this serializer's settings ({@value #MAX_FRAME_CONF}, {@value #FLUSH_WINDOW_CONF}) from
-     * the topology conf.
+     * Reads this serializer's settings ({@value #MAX_FRAME_CONF}, {@value #FLUSH_WINDOW_CONF},
+     * {@value #HANDSHAKE_TIMEOUT_CONF}) from the topology conf.
      */
     void configure(Map<String, Object> conf) {
+        Object timeout = conf == null ? null : conf.get(HANDSHAKE_TIMEOUT_CONF);
+        if (timeout != null) {
+            handshakeTimeoutSecs = timeout instanceof Number ? ((Number) timeout).intValue()
+                : Integer.parseInt(timeout.toString().trim());
+            if (handshakeTimeoutSecs < 0) {
+                throw new IllegalArgumentException(HANDSHAKE_TIMEOUT_CONF + " must be 0 or more, got " + timeout);
+            }
+        }
         Object limit = conf == null ? null : conf.get(MAX_FRAME_CONF);
         if (limit != null) {
             maxFrame = limit instanceof Number ? ((Number) limit).intValue() : Integer.parseInt(limit.toString().trim());
@@ -225,13 +257,51 @@ public class BinarySerializer implements ISerializer {
         }
         sendNow();
 
-        readFrame();
-        if (kind != PID) {
-            throw malformed("expected the pid message (kind 0x10) first, got kind " + hex(kind));
+        // A child that does not answer gets its stdin closed: storm.py, say, then fails on EOF and
+        // exits, which ends the read below, and the error names the likely cause. State: 0 waiting,
+        // 1 answered, 2 timed out; whichever comes first wins, so a child that answers is never cut.
+        AtomicInteger state = new AtomicInteger();
+        ScheduledFuture<?> watchdog = handshakeTimeoutSecs == 0 ? null : Flushers.TIMER.schedule(() -> {
+            if (state.compareAndSet(0, 2)) {
+                Flushers.POOL.execute(this::closeChildStdin);
+            }
+        }, handshakeTimeoutSecs, TimeUnit.SECONDS);
+        try {
+            readFrame();
+            if (kind != PID) {
+                throw malformed("expected the pid message (kind 0x10) first, got kind " + hex(kind));
+            }
+            int pid = readI32();
+            finishFrame();
+            if (!state.compareAndSet(0, 1)) {
+                throw new IOException("SMB1: the pid came after the handshake timeout had closed the"
+                    + " subprocess' stdin (" + HANDSHAKE_TIMEOUT_CONF + " = " + handshakeTimeoutSecs + ")");
+            }
+            return pid;
+        } catch (IOException | NoOutputException e) {
+            if (state.get() == 2) {
+                throw new IOException("SMB1: the subprocess did not answer the handshake within " + handshakeTimeoutSecs
+                    + " s (" + HANDSHAKE_TIMEOUT_CONF + "), so its stdin was closed. Does it speak SMB1? storm.py"
+                    + " and other JSON-only components cannot run under " + getClass().getName() + " (" + e.getMessage()
+                    + ")", e);
+            }
+            throw e;
+        } finally {
+            if (watchdog != null) {
+                watchdog.cancel(false);
+            }
         }
-        int pid = readI32();
-        finishFrame();
-        return pid;
+    }
+
+    /** The handshake watchdog: closes the child's stdin, which a multilang child reads as the end. */
+    private void closeChildStdin() {
+        synchronized (writeLock) {
+            try {
+                out.close();
+            } catch (IOException e) {
+                // Already broken: the child has its EOF either way.
+            }
+        }
     }
 
     @Override
@@ -287,9 +357,9 @@ public class BinarySerializer implements ISerializer {
     }
 
     /**
-     * Frames the payload and writes it; flushes at once if the last flush is a window ago (or
-     * more than {@link #FLUSH_BYTES} are held), else leaves it for the deferred flush at the end
-     * of the window: a bolt's messages, which Storm writes back to back without waiting.
+     * Frames the payload and writes it; flushes at once if traffic is light, the last flush is a
+     * window ago or more than {@link #FLUSH_BYTES} are held, else leaves it for the deferred flush
+     * at the end of the window: a bolt's messages, which Storm writes back to back without waiting.
      */
     private void sendCoalesced() throws IOException {
         synchronized (writeLock) {
@@ -301,8 +371,14 @@ public class BinarySerializer implements ISerializer {
             } else {
                 unflushed += body.size();
                 long now = nanoTime();
+                gapAverage += (now - lastWrite - gapAverage) >> GAP_SHIFT;
+                lastWrite = now;
+                // Held only while messages come faster than BUSY_PER_WINDOW per window: a deferred
+                // flush costs two thread hand-offs, worth it only when it saves several writes, and
+                // a light stream's little bursts (a sentence's words) then go out as they come.
+                boolean busy = gapAverage < window / BUSY_PER_WINDOW;
                 long due = lastFlush + window;
-                if (now - due >= 0 || unflushed > FLUSH_BYTES) {
+                if (!busy || now - due >= 0 || unflushed > FLUSH_BYTES) {
                     out.flush();
                     unflushed = 0;
                     lastFlush = now;

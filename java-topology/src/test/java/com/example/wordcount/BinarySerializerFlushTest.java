@@ -38,6 +38,9 @@ class BinarySerializerFlushTest {
     private static final class Recording extends OutputStream {
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         private int flushes;
+        /** Flushes made by {@link #owner}'s thread (the writer's), not by deferred flushes. */
+        private int ownerFlushes;
+        volatile Thread owner;
         /** How many bytes had arrived at the last flush. */
         private int flushed;
         private boolean failing;
@@ -61,6 +64,9 @@ class BinarySerializerFlushTest {
         public synchronized void flush() throws IOException {
             check();
             flushes++;
+            if (Thread.currentThread() == owner) {
+                ownerFlushes++;
+            }
             flushed = bytes.size();
             notifyAll();
         }
@@ -84,6 +90,10 @@ class BinarySerializerFlushTest {
 
         synchronized int flushes() {
             return flushes;
+        }
+
+        synchronized int ownerFlushes() {
+            return ownerFlushes;
         }
 
         synchronized byte[] bytes() {
@@ -230,6 +240,47 @@ class BinarySerializerFlushTest {
         }
         assertArrayEquals(both, toChild.awaitFlushed(both.length));
         assertEquals(2, toChild.flushes());
+    }
+
+    /**
+     * Light traffic: a sentence's words come in a little burst, then nothing for a millisecond.
+     * The gaps average well over a quarter window, so nothing is held.
+     */
+    @Test
+    void lightTrafficWithLittleBurstsIsNeverHeld() throws Exception {
+        Recording toChild = new Recording();
+        StoppedClock s = init(new StoppedClock(), toChild, 100);
+        int writes = 0;
+        for (int sentence = 0; sentence < 20; sentence++) {
+            s.now.addAndGet(TimeUnit.MILLISECONDS.toNanos(1));
+            for (int word = 0; word < 6; word++) {
+                s.now.addAndGet(TimeUnit.MICROSECONDS.toNanos(10));
+                s.writeBoltMsg(tuple(word));
+                writes++;
+                assertEquals(writes, toChild.flushes(), "sentence " + sentence + ", word " + word);
+            }
+        }
+    }
+
+    /** Sustained traffic faster than 4 messages per window is held and shares writes. */
+    @Test
+    void sustainedFastTrafficSharesWrites() throws Exception {
+        Recording toChild = new Recording();
+        StoppedClock s = init(new StoppedClock(), toChild, 100);
+        toChild.owner = Thread.currentThread(); // count the writes' own flushes, not deferred ones
+        Writes fast = w -> {
+            for (int i = 0; i < 200; i++) {
+                s.now.addAndGet(TimeUnit.MICROSECONDS.toNanos(5));
+                w.writeBoltMsg(tuple(i));
+            }
+        };
+        s.now.addAndGet(TimeUnit.MILLISECONDS.toNanos(1)); // starts after a quiet spell
+        fast.to(s);
+        // Until the average gap falls under 25 µs (about 13 messages) each goes out alone; then at
+        // most one per 100 µs window, every 20 messages.
+        assertTrue(toChild.ownerFlushes() < 40, toChild.ownerFlushes() + " flushes for 200 messages 5 µs apart");
+        byte[] want = expected(fast);
+        assertArrayEquals(want, toChild.awaitFlushed(want.length), "all of it arrives, in order");
     }
 
     @Test

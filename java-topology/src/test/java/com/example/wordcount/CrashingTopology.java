@@ -11,7 +11,8 @@ import org.apache.storm.tuple.Fields;
  * needs it apart. Exits 0 only if nothing crashed within the given seconds (the test then fails).
  *
  * <p>args: {@code corpus PATH} (the real sentence-spout with a corpus that does not exist), or
- * {@code exits} (a bolt whose command prints a message and exits). The serializer is the test's
+ * {@code exits} (a bolt whose command prints a message and exits), or {@code python-smb1} (the Python
+ * components under {@link BinarySerializer}, which they cannot speak). The serializer is the test's
  * ({@code -Dwordcount.it.serializer}).
  */
 public final class CrashingTopology {
@@ -21,7 +22,12 @@ public final class CrashingTopology {
     public static void main(String[] args) throws Exception {
         Config conf = Harness.conf();
         TopologyBuilder builder;
-        if (args[0].equals("corpus")) {
+        if (args[0].equals("python-smb1")) {
+            // The Python sample under the binary serializer: storm.py cannot answer the handshake.
+            conf.put(Config.TOPOLOGY_MULTILANG_SERIALIZER, BinarySerializer.class.getName());
+            conf.put(BinarySerializer.HANDSHAKE_TIMEOUT_CONF, 3);
+            builder = WordCount.builder(new SentenceSpout(Variant.PYTHON), Variant.PYTHON, 1, 1);
+        } else if (args[0].equals("corpus")) {
             conf.put("wordcount.spout.corpus", args[1]);
             builder = WordCount.builder(new SentenceSpout(), Variant.NATIVE, 1, 1);
         } else {

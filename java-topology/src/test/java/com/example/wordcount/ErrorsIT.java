@@ -87,7 +87,7 @@ class ErrorsIT {
      * (here: the JVM), within seconds.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"corpus", "exits"})
+    @ValueSource(strings = {"corpus", "exits", "python-smb1"})
     void aComponentThatExitsAtOnceStopsTheRunWithItsMessage(String how) throws Exception {
         String missing = tmp.resolve("no-such-corpus.txt").toString();
         List<String> cmd = new ArrayList<>(List.of(
@@ -108,7 +108,11 @@ class ErrorsIT {
         assertTrue(exited, "still running after 150 s: a hang");
         assertNotEquals(0, p.exitValue(), "exit status");
         assertFalse(out.contains("no crash within"), out);
-        String expected = how.equals("corpus") ? "cannot read corpus" : "broken-bolt: cannot load its model file";
+        String expected = switch (how) {
+            case "corpus" -> "cannot read corpus";
+            case "exits" -> "broken-bolt: cannot load its model file";
+            default -> "did not answer the handshake within 3 s";
+        };
         assertTrue(out.contains(expected), "the component's message in the log; got:\n" + tail(out));
         assertTrue(out.contains("Halting process"), "Storm halts the worker; got:\n" + tail(out));
     }
