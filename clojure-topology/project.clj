@@ -68,8 +68,8 @@
   ;; code dir in local mode, and it goes into the jar as resources/<binary>.
   :resource-paths ["../multilang"]
   ;; the Python variant's files share that directory; this jar runs the native binaries only
-  :jar-exclusions [#"^resources/.*\.py$" #"^resources/__pycache__/" #"^resources/\."]
-  :uberjar-exclusions [#"^resources/.*\.py$" #"^resources/__pycache__/" #"^resources/\."
+  :jar-exclusions [#"^resources/.*\.py$" #"^resources/__pycache__/" #"^resources/\." #"\.java$"]
+  :uberjar-exclusions [#"^resources/.*\.py$" #"^resources/__pycache__/" #"^resources/\." #"\.java$"
                        ;; storm-clojure's Kryo register needs carbonite (Clojars only): see
                        ;; wordcount.local/hide-clojure-serialization-register!
                        #"^META-INF/services/org\.apache\.storm\.serialization\.SerializationRegister$"]
@@ -79,6 +79,11 @@
   {"data_readers.clj" leiningen.uberjar/clj-map-merger
    #"^META-INF/services/(?!org\.apache\.storm\.serialization\.SerializationRegister$).+"
    [slurp #(str %1 "\n" %2) spit]}
+  ;; The binary multilang serializer (SMB1) of the Java topology, so a Clojure topology can set
+  ;; "topology.multilang.serializer" "com.example.wordcount.BinarySerializer" (see
+  ;; ../java-topology/BINARY.md). java/ holds a symlink to that one source file: one class, no copy.
+  :java-source-paths ["java"]
+  :javac-options ["--release" "17" "-nowarn"]
   ;; `cargo xtask dist` before anything runs or is packaged (see wordcount.dist)
   :prep-tasks [["run" "-m" "wordcount.dist"] "javac" "compile"]
   ;; a directory per profile set (target/uberjar for the jar): the tests build the uberjar while

@@ -45,7 +45,10 @@
 
 (defn- binary-name [{:keys [command]}] (some-> command io/file .getName))
 
-(deftest reliable-finite-run-from-the-uberjar
+(defn- reliable-finite-run
+  "Runs the topology from the uberjar over the first n sentences of the corpus, reliably, with
+  extra-conf added, and checks exact counts, every sentence acked once, no component left."
+  [topology-name extra-conf]
   (let [n 1500
         jar (t/uberjar!)
         dir (t/temp-dir "wordcount-corpus")
@@ -61,13 +64,14 @@
                      "wordcount.spout.limit" n
                      "wordcount.spout.max.pending" 200
                      "wordcount.spout.corpus" (str corpus-file)}
-                    (observe/conf observer))]
+                    (observe/conf observer)
+                    extra-conf)]
     (spit corpus-file (str (str/join "\n" corpus) "\n") :encoding "UTF-8")
     (try
       (with-topology-jar jar
         (fn []
           (with-open [cluster (local/start-cluster)]
-            (.submitTopology cluster "word-count-reliable" conf (topology/word-count observer))
+            (.submitTopology cluster topology-name conf (topology/word-count observer))
             (let [all-acked? #(= n (count (:acked (observe/snapshot observer))))
                   done (t/wait-until 240000 all-acked?)
                   kids (t/children)
@@ -96,13 +100,25 @@
                 (Thread/sleep 2000)
                 (is (= at-end (observe/snapshot observer)))))
             (local/storm-log-level! "OFF")
-            (local/kill! cluster "word-count-reliable"))))
+            (local/kill! cluster topology-name))))
       (testing "shutting the cluster down stops every component process"
         (is (t/wait-until 15000 #(empty? (t/children))) (str "left: " (vec (t/children)))))
       (finally
         (local/storm-log-level! "WARN")
         (observe/forget! observer)
         (t/delete-tree dir)))))
+
+(deftest reliable-finite-run-from-the-uberjar
+  (reliable-finite-run "word-count-reliable" {}))
+
+(deftest reliable-finite-run-under-the-binary-serializer
+  ;; Storm instantiates the named class for every multilang component (no fallback), so exact
+  ;; counts here mean the native binaries ran the whole protocol in SMB1.
+  (testing "the uberjar carries the serializer"
+    (with-open [jar (java.util.jar.JarFile. (t/uberjar!))]
+      (is (some? (.getEntry jar "com/example/wordcount/BinarySerializer.class")))))
+  (reliable-finite-run "word-count-reliable-smb1"
+                       {"topology.multilang.serializer" "com.example.wordcount.BinarySerializer"}))
 
 (deftest lein-run-counts-the-sample-sentences-and-stops-cleanly
   (let [out (java.io.StringWriter.)

@@ -57,7 +57,8 @@
        (> (.lastModified jar)
           (reduce max 0 (map #(.lastModified ^File %)
                              (filter #(.isFile ^File %)
-                                     (cons (io/file "project.clj") (file-seq (io/file "src")))))))
+                                     (cons (io/file "project.clj")
+                                           (mapcat #(file-seq (io/file %)) ["src" "java"]))))))
        (with-open [zip (ZipFile. jar)]
          (every? (fn [b]
                    (let [entry (.getEntry zip (str "resources/" b))

@@ -1,0 +1,1 @@
+../../../../../java-topology/src/main/java/com/example/wordcount/BinarySerializer.java
