@@ -31,9 +31,11 @@ for variant in ${PROF_VARIANTS:-rust rust+smb1}; do
     echo "== $variant: $(tail -1 "$out/$tag.jsonl")"
     echo "-- samples by process"
     perf report -i "$out/$tag.data" --stdio --no-children --sort comm 2>/dev/null | grep -v '^#' | grep -v '^$' | head -5
+    echo "-- kernel vs the binaries' own code"
+    perf report -i "$out/$tag.data" --stdio --no-children --sort dso 2>/dev/null | grep -v '^#' | grep -v '^$' | head -5
     echo "-- top symbols, all children (self)"
-    perf report -i "$out/$tag.data" --stdio --no-children --sort sym --percent-limit 1.5 2>/dev/null |
-      grep -v '^#' | grep -v '^$' | head -30
+    perf report -i "$out/$tag.data" --stdio --no-children --sort sym --percent-limit 0.4 2>/dev/null |
+      grep -v '^#' | grep -v '^$' | head -40
   } | tee "$out/$tag.txt"
   rm -f "$out/$tag.data"
 done
