@@ -41,15 +41,6 @@ build() {
       break
     fi
   done
-  # Maven Central lacks Storm 2.8.4's parent poms: java-topology carries stand-ins; install them
-  # the same way its pom does, when the local repository has none.
-  local m2=${HOME}/.m2/repository/org/apache/storm p
-  for p in storm flux storm-multilang; do
-    if [[ ! -f $m2/$p/2.8.4/$p-2.8.4.pom ]]; then
-      mvn -B -q -Dstyle.color=never install:install-file -Dfile="$ROOT/java-topology/storm-parent-poms/$p-2.8.4.pom" \
-        -DpomFile="$ROOT/java-topology/storm-parent-poms/$p-2.8.4.pom" || return 1
-    fi
-  done
   mkdir -p "$BUILD"
   # The other parts are built in copies so that this test never races their own builds.
   if [[ -z ${JAVA_TOPOLOGY_JAR:-} ]]; then
@@ -62,7 +53,9 @@ build() {
   if want clojure && [[ -z ${CLOJURE_UBERJAR:-} ]]; then
     say "building clojure-topology (lein uberjar, in a copy)"
     rm -rf "$BUILD/lein" && mkdir -p "$BUILD/lein/clojure-topology"
+    # the project reaches ../multilang (resources) and ../java-topology (BinarySerializer.java)
     ln -s "$ROOT/multilang" "$BUILD/lein/multilang"
+    ln -s "$ROOT/java-topology" "$BUILD/lein/java-topology"
     (cd "$ROOT/clojure-topology" && tar --exclude=./target -cf - .) | tar -xf - -C "$BUILD/lein/clojure-topology"
     (cd "$BUILD/lein/clojure-topology" && WORDCOUNT_SKIP_DIST=1 lein uberjar >"$BUILD/lein/uberjar.log" 2>&1) ||
       { tail -20 "$BUILD/lein/uberjar.log"; return 1; }

@@ -130,26 +130,29 @@ fn check_static() -> Result<(), String> {
 
 fn storm_py() -> Result<(), String> {
     let root = root();
-    let dest = root.join("multilang/resources/storm.py");
-    let work = root.join("target/xtask");
-    fs::create_dir_all(&work).map_err(|e| e.to_string())?;
-    let artifact = format!("org.apache.storm:multilang-python:{STORM_VERSION}");
+    // java-topology's build unpacks storm.py from the multilang-python artifact into
+    // multilang/resources/ at generate-resources; its pom also knows where the Storm 2.8.4
+    // parent poms come from, which a bare `mvn dependency:copy` would not.
+    let pom = root.join("java-topology/pom.xml");
     run(Command::new("mvn").args([
         "-q",
         "-B",
-        "org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy",
-        &format!("-Dartifact={artifact}"),
-        &format!("-DoutputDirectory={}", work.display()),
+        "-f",
+        &pom.display().to_string(),
+        "generate-resources",
+        "-Dnative.skip=true",
     ]))?;
-    let jar = work.join(format!("multilang-python-{STORM_VERSION}.jar"));
-    // python3 is needed for the Python variant anyway, and its zipfile reads jars.
-    run(Command::new("python3").args([
-        "-c",
-        "import sys, zipfile; open(sys.argv[2], 'wb').write(zipfile.ZipFile(sys.argv[1]).read('resources/storm.py'))",
-        &jar.display().to_string(),
-        &dest.display().to_string(),
-    ]))?;
-    println!("{} (from {artifact})", dest.display());
+    let dest = root.join("multilang/resources/storm.py");
+    if !dest.is_file() {
+        return Err(format!(
+            "{} is missing after the Maven build",
+            dest.display()
+        ));
+    }
+    println!(
+        "{} (from org.apache.storm:multilang-python:{STORM_VERSION})",
+        dest.display()
+    );
     Ok(())
 }
 
