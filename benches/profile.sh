@@ -4,7 +4,8 @@
 #     sampled with call graphs; shares per process and the bolts' top symbols.
 #  2. perf: Rust and Python runs of split, shares per process (driver vs child).
 #  3. cProfile: the Python bolts (BENCH_PY_PROFILE), top functions by own time.
-#  4. JFR: the LocalCluster JVM running the Rust topology; samples per thread and top frames.
+#  4. JFR: the LocalCluster JVM running the Rust topology; samples per thread and top frames
+#     (PROF_E2E_VARIANTS, default "rust java"; PROF_E2E_SHAPE, default 1/1/1).
 # Writes benches/results/raw/profile/*.txt.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,8 @@ out=$PWD/benches/results/raw/profile
 mkdir -p "$out"
 export BENCH_REPS=1
 export BENCH_CORPUS=$PWD/benches/results/raw/corpus.txt
+# the runs' own lines go here, not over results/raw/components.jsonl (the report's input)
+export BENCH_OUT=$out/components.jsonl
 rep() { perf report -i "$1" --stdio --no-children -g none "${@:2}" 2>/dev/null | grep -v '^#' | grep -v '^$'; }
 
 for sc in split/corpus count/corpus; do
@@ -37,10 +40,11 @@ for f in "$out"/cprofile/*.prof; do
 done
 
 if [ -f benches/e2e/target/cp.txt ]; then
-  cp="benches/e2e/target/classes:$(cat benches/e2e/target/cp.txt)"
-  for v in rust java; do
+  # java-topology's classes for the +smb1 variants (benches/serializer.sh compiles them)
+  cp="benches/e2e/target/classes:java-topology/target/classes:$(cat benches/e2e/target/cp.txt)"
+  for v in ${PROF_E2E_VARIANTS:-rust java}; do
     java -XX:StartFlightRecording=filename=$out/e2e-$v.jfr,settings=profile -cp "$cp" bench.E2E \
-      out=$out/e2e-profile.jsonl variants=$v shapes=1/1/1 reps=1 warmup=5 measure=20 >/dev/null 2>&1
+      out=$out/e2e-profile.jsonl variants=$v shapes=${PROF_E2E_SHAPE:-1/1/1} reps=1 warmup=5 measure=20 >/dev/null 2>&1
     jfr print --events jdk.ExecutionSample "$out/e2e-$v.jfr" > "$out/jfr-samples.txt"
     python3 - "$out/jfr-samples.txt" > "$out/jfr-$v-top.txt" <<'PY'
 import collections, re, sys

@@ -9,7 +9,8 @@
 //! line, made by `benches/run.sh` from Debian's fortunes-de and fortunes-ru) adds the
 //! real-text rows. `BENCH_ONLY=substring` runs only the scenarios whose name contains it;
 //! `BENCH_VARIANTS=rust,floor` only those variants. `BENCH_MIN_DISTINCT` / `BENCH_MAX_DISTINCT`
-//! bound the distinct-words rows; `BENCH_APPEND=1` appends to the output instead of replacing it.
+//! bound the distinct-words rows; `BENCH_APPEND=1` appends to the output instead of replacing it;
+//! `BENCH_OUT=FILE` writes there instead (a run that is not for the report).
 //!
 //! Usage: `cargo run --release -p benches --bin compare`
 
@@ -471,7 +472,10 @@ fn main() -> io::Result<()> {
     let reps = env_usize("BENCH_REPS", if quick() { 3 } else { 5 });
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
     let python = python_exe();
-    let out_path = raw.join("components.jsonl");
+    // BENCH_OUT: somewhere else than the report's input (profiling runs must not replace it).
+    let out_path = std::env::var_os("BENCH_OUT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| raw.join("components.jsonl"));
     // BENCH_APPEND=1 adds to the file (a second invocation for a slow row).
     let mut out = fs::OpenOptions::new()
         .create(true)
