@@ -31,10 +31,15 @@ for variant in ${PROF_VARIANTS:-rust rust+smb1}; do
     sleep 1
   done
   sleep 14 # warm-up, inside E2E's own warm-up and into its measured window
-  [ -n "$pids" ] && perf record -q -F 999 -o "$out/$tag.data" -p "$pids" -- sleep "$secs" 2>/dev/null &
+  perfs=()
+  if [ -n "$pids" ]; then
+    perf record -q -F 999 -o "$out/$tag.data" -p "$pids" -- sleep "$secs" 2>/dev/null &
+    perfs+=($!)
+  fi
   perf record -q -F 999 -o "$out/$tag-jvm.data" -p "$jvm" -- sleep "$secs" 2>/dev/null &
+  perfs+=($!)
   perf stat -x, -e task-clock,context-switches -p "$jvm${pids:+,$pids}" -- sleep "$secs" 2>"$out/$tag-stat.csv"
-  wait %2 %3 2>/dev/null || true
+  wait "${perfs[@]}"
   wait "$jvm"
   {
     echo "== $variant: $(tail -1 "$out/$tag.jsonl")"

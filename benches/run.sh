@@ -25,7 +25,7 @@ benches/corpus.sh "$corpus" || { echo "no corpus (apt-get download failed): real
   echo "Run started $(date -u +%Y-%m-%dT%H:%MZ), load average before: $(cut -d' ' -f1-3 /proc/loadavg); quick=${quick:-0}."
   echo "Python: $($python --version 2>&1) ($python); Java: $(java -version 2>&1 | head -1); rustc: $(rustc --version)."
   [ -n "$corpus" ] && echo "Corpus: Debian fortunes-de + fortunes-ru (GPL-2+), $(wc -l < "$corpus") sentences, $(wc -w < "$corpus") words."
-  echo "Built from git commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- crates benches Cargo.lock || echo ', with uncommitted changes')."
+  echo "Built from git commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- crates benches/src benches/e2e/src Cargo.lock Cargo.toml || echo ', with uncommitted changes')."
 } > "$raw/machine.txt"
 
 cargo build --release -p benches --bins
