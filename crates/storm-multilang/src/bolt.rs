@@ -7,7 +7,7 @@ use std::io::{self, Read, Write};
 use serde::Serialize;
 
 use crate::channel::{after_message, parse, read_frame, report, salvage_id, snippet, Channel};
-use crate::frame::{Frame, DEFAULT_MAX_MESSAGE};
+use crate::frame::Frame;
 use crate::message::{Incoming, Setup, Tuple, TupleId};
 use crate::output::{encode, Emit, EmitToken, Format, Sink, Values};
 use crate::Error;
@@ -107,23 +107,29 @@ impl<'o> BoltOutput<'o> {
 
 /// Runs a bolt on stdin and stdout until Storm closes stdin.
 ///
+/// The message size limit comes from the conf key `multilang.max.message.bytes`, else 64 MiB.
+///
 /// Returns `Ok(())` at a clean end of input, an [`Error`] when the process should exit
 /// non-zero (pipe broken, input cut off mid-message, handshake failed).
 pub fn run_bolt<B: Bolt>(bolt: B) -> Result<(), Error> {
     let stdin = io::stdin();
     let stdout = io::stdout();
-    run_bolt_io(bolt, stdin.lock(), stdout.lock(), DEFAULT_MAX_MESSAGE)
+    run_bolt_io(bolt, stdin.lock(), stdout.lock(), None)
 }
 
 /// Runs a bolt on any byte streams: the transcript tests and benchmarks use this.
+///
 /// Messages larger than `max_message` bytes are dropped, reported and their tuple failed.
+/// `None` takes the limit from the handshake's conf key `multilang.max.message.bytes`
+/// ([`MAX_MESSAGE_KEY`](crate::frame::MAX_MESSAGE_KEY)), else 64 MiB; a number given here wins
+/// over the conf, the way a command-line flag does.
 pub fn run_bolt_io<B: Bolt, R: Read, W: Write>(
     mut bolt: B,
     input: R,
     output: W,
-    max_message: usize,
+    max_message: impl Into<Option<usize>>,
 ) -> Result<(), Error> {
-    let mut chan = Channel::new(input, output, max_message);
+    let mut chan = Channel::new(input, output, max_message.into());
     let setup = chan.handshake()?;
     {
         let mut out = BoltOutput::new(
@@ -150,7 +156,8 @@ pub fn run_bolt_io<B: Bolt, R: Read, W: Write>(
         match frame {
             Frame::Oversized { len, id } => {
                 let msg = format!(
-                    "dropped a message of {len} bytes, over the limit of {max_message} bytes"
+                    "dropped a message of {len} bytes, over the limit of {} bytes",
+                    chan.reader.limit()
                 );
                 report(format, &mut chan.out.buf, &chan.name, &msg);
                 if let Some(id) = id {

@@ -6,7 +6,7 @@ use std::fs::File;
 use std::io::{Read, Write};
 use std::path::Path;
 
-use crate::frame::{Frame, FrameReader};
+use crate::frame::{Frame, FrameReader, DEFAULT_MAX_MESSAGE, MAX_MESSAGE_KEY};
 use crate::logger;
 use crate::message::{Incoming, Setup};
 use crate::output::{encode, EmitToken, Format, Output};
@@ -25,12 +25,17 @@ pub(crate) struct Channel<R: Read, W: Write> {
     pub(crate) next_token: u64,
     /// Prefix for stderr lines, so they are recognisable in the worker log.
     pub(crate) name: String,
+    /// No limit was given by the caller: the handshake's conf may set one.
+    conf_limit: bool,
 }
 
 impl<R: Read, W: Write> Channel<R, W> {
-    pub(crate) fn new(input: R, output: W, max_message: usize) -> Self {
+    /// `max_message`: the caller's limit, or `None` to take it from the handshake's conf
+    /// ([`MAX_MESSAGE_KEY`]) and else [`DEFAULT_MAX_MESSAGE`].
+    pub(crate) fn new(input: R, output: W, max_message: Option<usize>) -> Self {
         Channel {
-            reader: FrameReader::with_limit(input, max_message),
+            reader: FrameReader::with_limit(input, max_message.unwrap_or(DEFAULT_MAX_MESSAGE)),
+            conf_limit: max_message.is_none(),
             out: Output::new(output),
             awaiting_ids: VecDeque::new(),
             next_token: 0,
@@ -73,6 +78,15 @@ impl<R: Read, W: Write> Channel<R, W> {
                 Setup::parse(json).map_err(|e| Error::Handshake(e.to_string()))?
             }
         };
+        if self.conf_limit {
+            match setup.conf().get_u64(MAX_MESSAGE_KEY) {
+                Ok(None) => {}
+                Ok(Some(n)) => self
+                    .reader
+                    .set_limit(usize::try_from(n).unwrap_or(usize::MAX)),
+                Err(e) => return Err(Error::Handshake(format!("{MAX_MESSAGE_KEY}: {e}"))),
+            }
+        }
         let pid = std::process::id();
         let path = Path::new(setup.pid_dir()).join(pid.to_string());
         File::create(&path).map_err(|e| {

@@ -14,7 +14,6 @@ use std::process::ExitCode;
 use log::LevelFilter;
 
 use crate::bolt::{run_bolt_io, Bolt, BoltOutput};
-use crate::frame::DEFAULT_MAX_MESSAGE;
 use crate::message::{parse_bool, Conf, Setup, Tuple};
 use crate::output::EmitToken;
 use crate::spout::{run_spout_io, Spout, SpoutOutput};
@@ -209,8 +208,9 @@ impl<'a> Settings<'a> {
 }
 
 /// Parses the process arguments and sets up logging; `Err` is the code to exit with.
-/// Returns the arguments and the message size limit.
-fn start(app: &App) -> Result<(Args, usize), ExitCode> {
+/// Returns the arguments and the message size limit the flag set (`None`: the conf's, or the
+/// default).
+fn start(app: &App) -> Result<(Args, Option<usize>), ExitCode> {
     match app.parse_from(std::env::args().skip(1)) {
         Ok(Action::Print(text)) => {
             print!("{text}");
@@ -254,11 +254,12 @@ fn start(app: &App) -> Result<(Args, usize), ExitCode> {
     }
 }
 
-fn max_message(args: &Args) -> Result<usize, String> {
+fn max_message(args: &Args) -> Result<Option<usize>, String> {
     match args.get("max-message-bytes") {
-        None => Ok(DEFAULT_MAX_MESSAGE),
+        None => Ok(None),
         Some(v) => v
             .parse()
+            .map(Some)
             .map_err(|_| format!("--max-message-bytes: not a whole number: {v:?}")),
     }
 }

@@ -14,6 +14,10 @@ use crate::Error;
 /// Default largest message held in memory: 64 MiB.
 pub const DEFAULT_MAX_MESSAGE: usize = 64 << 20;
 
+/// The topology conf key that sets the limit for the messages after the handshake, when the
+/// runner was not given one (the `--max-message-bytes` flag wins over it).
+pub const MAX_MESSAGE_KEY: &str = "multilang.max.message.bytes";
+
 const INITIAL_CAPACITY: usize = 64 << 10;
 
 /// One message, as read from the input.
@@ -71,6 +75,16 @@ impl<R: Read> FrameReader<R> {
             binary: false,
             detected: false,
         }
+    }
+
+    /// Changes the size limit for the messages still to come (the handshake's conf may set it).
+    pub fn set_limit(&mut self, max_message: usize) {
+        self.max_message = max_message.max(16);
+    }
+
+    /// The current size limit in bytes.
+    pub fn limit(&self) -> usize {
+        self.max_message
     }
 
     /// True once the stream has shown itself to be SMB1.

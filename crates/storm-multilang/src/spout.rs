@@ -7,7 +7,7 @@ use std::io::{self, Read, Write};
 use serde::Serialize;
 
 use crate::channel::{after_message, parse, read_frame, report, snippet, Channel};
-use crate::frame::{Frame, DEFAULT_MAX_MESSAGE};
+use crate::frame::Frame;
 use crate::message::{Command, Incoming, MessageId, Setup};
 use crate::output::{encode, Emit, EmitToken, Format, NewMessageId, Sink, Values};
 use crate::Error;
@@ -121,17 +121,17 @@ impl<'o> SpoutOutput<'o> {
 pub fn run_spout<S: Spout>(spout: S) -> Result<(), Error> {
     let stdin = io::stdin();
     let stdout = io::stdout();
-    run_spout_io(spout, stdin.lock(), stdout.lock(), DEFAULT_MAX_MESSAGE)
+    run_spout_io(spout, stdin.lock(), stdout.lock(), None)
 }
 
-/// Runs a spout on any byte streams.
+/// Runs a spout on any byte streams; `max_message` as in [`run_bolt_io`](crate::run_bolt_io).
 pub fn run_spout_io<S: Spout, R: Read, W: Write>(
     mut spout: S,
     input: R,
     output: W,
-    max_message: usize,
+    max_message: impl Into<Option<usize>>,
 ) -> Result<(), Error> {
-    let mut chan = Channel::new(input, output, max_message);
+    let mut chan = Channel::new(input, output, max_message.into());
     let setup = chan.handshake()?;
     {
         let mut out = SpoutOutput::new(
@@ -156,7 +156,8 @@ pub fn run_spout_io<S: Spout, R: Read, W: Write>(
         let bytes = match frame {
             Frame::Oversized { len, .. } => {
                 chan.report(&format!(
-                    "dropped a message of {len} bytes, over the limit of {max_message} bytes"
+                    "dropped a message of {len} bytes, over the limit of {} bytes",
+                    chan.reader.limit()
                 ));
                 // Storm waits for an answer to whatever it sent.
                 encode::sync(chan.out.format, &mut chan.out.buf);

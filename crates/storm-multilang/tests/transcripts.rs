@@ -352,6 +352,50 @@ fn an_enormous_tuple_is_handled_and_one_over_the_limit_is_failed() {
     assert_eq!(&got[2..], &[emit("3", json!(["SMALL", 1])), ack("3")]);
 }
 
+/// Regression: `multilang.max.message.bytes` was documented but only the flag was read.
+#[test]
+fn max_message_bytes_is_read_from_the_handshake_conf() {
+    let dir = std::env::temp_dir().join("multilang-transcripts");
+    std::fs::create_dir_all(&dir).unwrap();
+    let setup_with = |limit: Value| {
+        format!(
+            "{{\"conf\":{{\"multilang.max.message.bytes\":{limit}}},\"context\":{{}},\"pidDir\":{}}}\nend\n",
+            json!(dir.to_str().unwrap())
+        )
+    };
+    let big = "w ".repeat(2048);
+    let run = |setup: String, limit: Option<usize>| {
+        let input = setup + &tuple("1", &big) + &tuple("2", "small");
+        let mut out = Vec::new();
+        let r = run_bolt_io(TestBolt, input.as_bytes(), &mut out, limit);
+        let mut msgs = messages(&out);
+        if r.is_ok() {
+            msgs.remove(0);
+        }
+        (r, msgs)
+    };
+    // No limit given: the conf's 1024 bytes (a number or a numeric string, as Storm confs go).
+    for limit in [json!(1024), json!("1024")] {
+        let (r, got) = run(setup_with(limit), None);
+        assert!(r.is_ok(), "{r:?}");
+        error_with(&got, 0, "over the limit of 1024 bytes");
+        assert_eq!(
+            &got[1..],
+            &[fail("1"), emit("2", json!(["SMALL", 1])), ack("2")]
+        );
+    }
+    // A limit given by the caller (the flag) wins over the conf.
+    let (r, got) = run(setup_with(json!(1024)), Some(1 << 20));
+    assert!(r.is_ok(), "{r:?}");
+    assert_eq!(got[1], ack("1"));
+    // A value that is not a size is a handshake error, not a silent default.
+    let (r, _) = run(setup_with(json!("lots")), None);
+    assert!(
+        matches!(&r, Err(Error::Handshake(m)) if m.contains("multilang.max.message.bytes")),
+        "{r:?}"
+    );
+}
+
 #[test]
 fn input_cut_off_mid_message_is_an_error_after_answering_what_came_whole() {
     let input = tuple("1", "moo") + "{\"id\":\"2\",\"comp\":\"spout\",\"str";
