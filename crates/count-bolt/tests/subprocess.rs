@@ -88,3 +88,27 @@ fn parity_with_the_python_sample() {
     assert_eq!(rust, python);
     assert_eq!(rust.len(), input.len());
 }
+
+/// Regression: a typo in a component's own conf key was silently ignored.
+#[test]
+fn a_misspelt_own_conf_key_is_warned_about_with_the_nearest_key() {
+    let mut c = native();
+    c.handshake(
+        json!({"wordcount.log.tupels": true, "topology.workers": 1}),
+        context("count", 3),
+    )
+    .unwrap();
+    let mut t = Transcript::default();
+    c.process(&mut t, &word(1, "cow")).unwrap();
+    let (status, stderr) = c.finish(&mut t).unwrap();
+    assert!(status.success());
+    let want =
+        r#"unknown conf key "wordcount.log.tupels" ignored: did you mean "wordcount.log.tuples"?"#;
+    assert!(
+        t.logs.iter().any(|(level, m)| *level == 3 && m == want),
+        "{:?}",
+        t.logs
+    );
+    assert!(stderr.contains(want), "{stderr}");
+    assert!(!stderr.contains("topology.workers"), "{stderr}");
+}

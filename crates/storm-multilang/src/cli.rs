@@ -149,6 +149,65 @@ impl App {
     }
 }
 
+impl App {
+    /// The keys of `conf` that lie in this component's own namespace but name no option,
+    /// each with the nearest known key (by edit distance), if one is close.
+    ///
+    /// A key's namespace is the key without its last segment (`wordcount.spout.` for
+    /// `wordcount.spout.limit`); a conf key is the component's own when it starts with one of
+    /// them, so `wordcount.spout.limt` is caught while `topology.workers` and another
+    /// component's `wordcount.split.mode` are not. The runners report each at warn level
+    /// and on stderr: a typo would otherwise be silently ignored.
+    pub fn unknown_conf_keys(&self, conf: &Conf) -> Vec<(String, Option<&'static str>)> {
+        let known: Vec<&'static str> = self.all_options().filter_map(|o| o.conf_key).collect();
+        let spaces: Vec<&str> = known
+            .iter()
+            .filter_map(|k| k.rfind('.').map(|i| &k[..=i]))
+            .collect();
+        conf.as_map()
+            .keys()
+            .filter(|k| spaces.iter().any(|s| k.starts_with(s)) && !known.contains(&k.as_str()))
+            .map(|k| {
+                let nearest = known
+                    .iter()
+                    .map(|&c| (edit_distance(k, c), c))
+                    .min()
+                    .filter(|&(d, c)| d <= c.len() / 3 + 1)
+                    .map(|(_, c)| c);
+                (k.clone(), nearest)
+            })
+            .collect()
+    }
+}
+
+/// Levenshtein distance in chars (conf keys are short).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diag = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let up = row[j + 1];
+            row[j + 1] = (up + 1).min(row[j] + 1).min(diag + usize::from(ca != cb));
+            diag = up;
+        }
+    }
+    row[b.len()]
+}
+
+/// Warns (log and stderr) about every unknown key in the component's own conf namespace.
+fn warn_unknown_conf_keys(app: &App, conf: &Conf) {
+    for (key, nearest) in app.unknown_conf_keys(conf) {
+        let msg = match nearest {
+            Some(n) => format!("unknown conf key {key:?} ignored: did you mean {n:?}?"),
+            None => format!("unknown conf key {key:?} ignored"),
+        };
+        log::warn!("{msg}");
+        eprintln!("{}: warning: {msg}", app.name);
+    }
+}
+
 /// Settings from flags first, then the topology conf.
 #[derive(Debug, Clone, Copy)]
 pub struct Settings<'a> {
@@ -298,6 +357,7 @@ impl<B: Bolt> Bolt for BoltMain<'_, B> {
 
     fn prepare(&mut self, setup: &Setup, out: &mut BoltOutput<'_>) -> Result<(), String> {
         conf_log_level(self.app, &self.args, setup)?;
+        warn_unknown_conf_keys(self.app, setup.conf());
         self.inner.prepare(setup, out).map_err(|e| e.to_string())
     }
 
@@ -340,6 +400,7 @@ impl<S: Spout> Spout for SpoutMain<'_, S> {
 
     fn open(&mut self, setup: &Setup, out: &mut SpoutOutput<'_>) -> Result<(), String> {
         conf_log_level(self.app, &self.args, setup)?;
+        warn_unknown_conf_keys(self.app, setup.conf());
         self.inner.open(setup, out).map_err(|e| e.to_string())
     }
 
@@ -463,6 +524,27 @@ mod tests {
             panic!()
         };
         assert!(Settings::new(&APP, &a, &conf).u64("limit").is_err());
+    }
+
+    /// Regression: `wordcount.spout.limt` was silently ignored and the spout ran unbounded.
+    #[test]
+    fn unknown_keys_in_the_own_namespace_name_the_nearest_known_key() {
+        let setup = Setup::parse(
+            br#"{"conf":{"x.limt":5,"x.limit":1,"x.zzzzzzzzzzzz":1,"topology.workers":2,
+                "y.limt":1,"multilang.log.levl":"debug","xx.limt":1},"pidDir":"/"}"#,
+        )
+        .unwrap();
+        let got = APP.unknown_conf_keys(setup.conf());
+        assert_eq!(
+            got,
+            [
+                ("multilang.log.levl".to_owned(), Some("multilang.log.level")),
+                ("x.limt".to_owned(), Some("x.limit")),
+                ("x.zzzzzzzzzzzz".to_owned(), None),
+            ]
+        );
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
     }
 
     #[test]
