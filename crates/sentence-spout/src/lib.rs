@@ -57,7 +57,35 @@ pub enum Next {
     Nothing,
 }
 
+/// What became of a failed sentence ([`Source::fail`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failed {
+    /// It will be emitted again with its id; this many replays so far, this one included.
+    Replay(u32),
+    /// It was replayed the most times allowed and failed again: given up, no longer pending.
+    GaveUp {
+        /// The sentence's corpus index.
+        sentence: usize,
+        /// How many times it was replayed.
+        replays: u32,
+    },
+    /// The id is not pending (never emitted, already acked or given up).
+    Unknown,
+}
+
+/// A sentence in flight: its corpus index and how often it was replayed.
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    sentence: usize,
+    replays: u32,
+}
+
 /// The spout's state, apart from the protocol.
+///
+/// In reliable mode failed sentences are replayed with their ids, interleaved with new ones:
+/// while both are waiting, `decide` alternates, so a sentence that fails every time takes at
+/// most every other emit and never starves fresh sentences. [`Source::max_replays`] bounds
+/// how often one id is replayed (unbounded by default: at-least-once).
 #[derive(Debug)]
 pub struct Source {
     corpus_len: usize,
@@ -68,10 +96,14 @@ pub struct Source {
     emitted: u64,
     reliable: bool,
     max_pending: usize,
-    pending: HashMap<u64, usize>,
+    max_replays: Option<u32>,
+    pending: HashMap<u64, Pending>,
     replay: VecDeque<u64>,
+    /// A replay goes before a new sentence on the next `decide` (they alternate).
+    replay_turn: bool,
     acked: u64,
     failed: u64,
+    given_up: u64,
 }
 
 impl Source {
@@ -86,10 +118,13 @@ impl Source {
             emitted: 0,
             reliable: false,
             max_pending: usize::MAX,
+            max_replays: None,
             pending: HashMap::new(),
             replay: VecDeque::new(),
+            replay_turn: true,
             acked: 0,
             failed: 0,
+            given_up: 0,
         }
     }
 
@@ -106,20 +141,32 @@ impl Source {
         self
     }
 
+    /// Reliable mode: a sentence replayed `max` times that fails again is given up
+    /// ([`Failed::GaveUp`]). `None` (the default) replays until it is acked.
+    pub fn max_replays(mut self, max: Option<u32>) -> Self {
+        self.max_replays = max;
+        self
+    }
+
     /// Decides what the next `next` emits.
     pub fn decide(&mut self) -> Next {
+        let limit_reached = self.limit.is_some_and(|l| self.emitted >= l);
         if self.reliable {
-            // Failed sentences go first, with their original ids.
-            while let Some(id) = self.replay.pop_front() {
-                if let Some(&idx) = self.pending.get(&id) {
-                    return Next::Reliable(id, idx);
+            // Ids acked or given up after their fail are dropped from the queue here.
+            self.replay.retain(|id| self.pending.contains_key(id));
+            let can_add = self.pending.len() < self.max_pending && !limit_reached;
+            if !self.replay.is_empty() && (self.replay_turn || !can_add) {
+                if let Some(id) = self.replay.pop_front() {
+                    self.replay_turn = false;
+                    return Next::Reliable(id, self.pending[&id].sentence);
                 }
             }
-            if self.pending.len() >= self.max_pending {
+            if !can_add {
                 return Next::Nothing;
             }
+            self.replay_turn = true;
         }
-        if self.limit.is_some_and(|l| self.emitted >= l) {
+        if limit_reached {
             return Next::Nothing;
         }
         let idx = match self.order {
@@ -133,7 +180,13 @@ impl Source {
         self.emitted += 1;
         if self.reliable {
             let id = self.emitted;
-            self.pending.insert(id, idx);
+            self.pending.insert(
+                id,
+                Pending {
+                    sentence: idx,
+                    replays: 0,
+                },
+            );
             Next::Reliable(id, idx)
         } else {
             Next::Unreliable(idx)
@@ -149,14 +202,30 @@ impl Source {
         known
     }
 
-    /// A sentence's tree failed: it will be emitted again. False for an unknown id.
-    pub fn fail(&mut self, id: u64) -> bool {
-        let known = self.pending.contains_key(&id);
-        if known {
-            self.failed += 1;
-            self.replay.push_back(id);
+    /// A sentence's tree failed: it will be emitted again, unless it has been replayed the
+    /// most times allowed, in which case it is given up.
+    pub fn fail(&mut self, id: u64) -> Failed {
+        let Some(p) = self.pending.get_mut(&id) else {
+            return Failed::Unknown;
+        };
+        self.failed += 1;
+        if self.max_replays.is_some_and(|max| p.replays >= max) {
+            let p = *p;
+            self.pending.remove(&id);
+            self.given_up += 1;
+            return Failed::GaveUp {
+                sentence: p.sentence,
+                replays: p.replays,
+            };
         }
-        known
+        p.replays += 1;
+        self.replay.push_back(id);
+        Failed::Replay(p.replays)
+    }
+
+    /// Sentences given up after too many replays.
+    pub fn given_up(&self) -> u64 {
+        self.given_up
     }
 
     /// New sentences emitted so far.
@@ -227,15 +296,74 @@ mod tests {
         assert_eq!(s.decide(), Next::Reliable(1, 0));
         assert_eq!(s.decide(), Next::Reliable(2, 1));
         assert_eq!(s.decide(), Next::Nothing, "two pending, bound is two");
-        assert!(s.fail(1));
+        assert_eq!(s.fail(1), Failed::Replay(1));
         assert_eq!(s.decide(), Next::Reliable(1, 0), "replayed with its id");
         assert!(s.ack(1));
         assert!(!s.ack(1), "second ack of the same id is refused");
-        assert!(!s.fail(99));
+        assert_eq!(s.fail(99), Failed::Unknown);
         assert_eq!(s.decide(), Next::Reliable(3, 0));
         assert!(s.ack(2) && s.ack(3));
         assert_eq!(s.decide(), Next::Nothing, "limit reached");
         assert_eq!(s.stats(), (3, 1, 0));
+    }
+
+    /// Regression: a sentence that failed every time was replayed before anything new, forever.
+    #[test]
+    fn a_sentence_that_always_fails_does_not_starve_new_ones() {
+        let mut s = Source::new(5, Order::Sequential, 0).reliable(1000);
+        assert_eq!(s.decide(), Next::Reliable(1, 0));
+        assert_eq!(s.fail(1), Failed::Replay(1));
+        let mut got = Vec::new();
+        for _ in 0..100 {
+            let Next::Reliable(id, _) = s.decide() else {
+                panic!("something to emit")
+            };
+            got.push(id);
+            if id == 1 {
+                assert!(matches!(s.fail(1), Failed::Replay(_)));
+            } else {
+                assert!(s.ack(id));
+            }
+        }
+        assert_eq!(
+            &got[..5],
+            [1, 2, 1, 3, 1],
+            "replays and new sentences alternate"
+        );
+        assert_eq!(got.iter().filter(|&&id| id != 1).count(), 50);
+        assert_eq!(s.stats(), (50, 51, 1));
+    }
+
+    #[test]
+    fn replays_of_one_id_are_bounded_then_given_up() {
+        let mut s = Source::new(3, Order::Sequential, 0)
+            .reliable(1)
+            .max_replays(Some(2));
+        assert_eq!(s.decide(), Next::Reliable(1, 0));
+        assert_eq!(s.fail(1), Failed::Replay(1));
+        assert_eq!(s.decide(), Next::Reliable(1, 0));
+        assert_eq!(s.fail(1), Failed::Replay(2));
+        assert_eq!(s.decide(), Next::Reliable(1, 0));
+        assert_eq!(
+            s.fail(1),
+            Failed::GaveUp {
+                sentence: 0,
+                replays: 2
+            }
+        );
+        assert_eq!(s.fail(1), Failed::Unknown, "given up: no longer pending");
+        assert_eq!(
+            s.decide(),
+            Next::Reliable(2, 1),
+            "its place goes to a new one"
+        );
+        assert_eq!((s.given_up(), s.stats()), (1, (0, 3, 1)));
+        // Zero: never replayed, given up at the first fail.
+        let mut s = Source::new(1, Order::Sequential, 0)
+            .reliable(10)
+            .max_replays(Some(0));
+        assert_eq!(s.decide(), Next::Reliable(1, 0));
+        assert!(matches!(s.fail(1), Failed::GaveUp { replays: 0, .. }));
     }
 
     #[test]

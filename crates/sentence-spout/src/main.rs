@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use sentence_spout::{parse_corpus, Next, Order, Source, SAMPLE_SENTENCES};
+use sentence_spout::{parse_corpus, Failed, Next, Order, Source, SAMPLE_SENTENCES};
 use storm_multilang::cli::{run_spout_main, App, Args, Opt, Settings};
 use storm_multilang::{MessageId, Setup, Spout, SpoutOutput};
 
@@ -40,6 +40,14 @@ static APP: App = App {
             conf_key: Some("wordcount.spout.max.pending"),
             value: Some("N"),
             help: "reliable mode: at most N sentences in flight [1000]",
+        },
+        Opt {
+            name: "max-replays",
+            conf_key: Some("wordcount.spout.max.replays"),
+            value: Some("N"),
+            help: "reliable mode: replay a failed sentence at most N times, then report it \
+                   (error) and drop it [unbounded: at-least-once, but a sentence that always \
+                   fails replays forever, alternating with new ones]",
         },
         Opt {
             name: "limit",
@@ -111,7 +119,12 @@ impl Spout for SentenceSpout {
         let mut source = Source::new(self.sentences.len(), order, seed).with_limit(s.u64("limit")?);
         if s.bool("reliable")? {
             let max_pending = s.u64("max-pending")?.unwrap_or(1000);
-            source = source.reliable(usize::try_from(max_pending).unwrap_or(usize::MAX));
+            let max_replays = s
+                .u64("max-replays")?
+                .map(|n| u32::try_from(n).unwrap_or(u32::MAX));
+            source = source
+                .reliable(usize::try_from(max_pending).unwrap_or(usize::MAX))
+                .max_replays(max_replays);
         }
         self.source = source;
         self.log_tuples = s.bool("log-tuples")?;
@@ -144,13 +157,23 @@ impl Spout for SentenceSpout {
         }
     }
 
-    fn fail(&mut self, id: MessageId<'_>, _out: &mut SpoutOutput<'_>) -> Result<(), String> {
-        match id.as_u64() {
-            Some(n) if self.source.fail(n) => {
-                log::debug!("sentence {n} failed: will be replayed");
+    fn fail(&mut self, id: MessageId<'_>, out: &mut SpoutOutput<'_>) -> Result<(), String> {
+        match id.as_u64().map(|n| (n, self.source.fail(n))) {
+            Some((n, Failed::Replay(k))) => {
+                log::debug!("sentence {n} failed: will be replayed (replay {k})");
                 Ok(())
             }
-            _ => Err(format!("fail for unknown message id {}", id.raw())),
+            Some((n, Failed::GaveUp { sentence, replays })) => {
+                out.report_error(&format!(
+                    "sentence {n} failed again after {replays} replays (max replays): \
+                     given up: {:?}",
+                    self.sentences[sentence]
+                ));
+                Ok(())
+            }
+            Some((_, Failed::Unknown)) | None => {
+                Err(format!("fail for unknown message id {}", id.raw()))
+            }
         }
     }
 }
