@@ -1,11 +1,15 @@
 //! Project tasks, run as `cargo xtask <task>` (an alias in .cargo/config.toml).
 //!
-//! - `dist`: builds the three component binaries in release mode, statically linked
+//! - `dist [-p NAME]...`: builds the component binaries in release mode, statically linked
 //!   (glibc with `crt-static`: the musl target cannot be installed here), and copies them,
 //!   executable, into `multilang/resources/`, the folder the Maven and Leiningen builds
-//!   package as the topology jar's `resources/`.
-//! - `check-static`: proves the binaries in `multilang/resources/` need nothing on a worker:
-//!   `ldd` finds no dynamic section, and each runs `--version` with an empty environment.
+//!   package as the topology jar's `resources/`. Without `-p`, every component binary crate
+//!   of the workspace (see [`components`]); with `-p`, the ones named. Any other native
+//!   binary found in `multilang/resources/` was not built by this run, so it is removed: a
+//!   stale binary is never packaged.
+//! - `check-static [-p NAME]...`: proves the binaries in `multilang/resources/` need nothing on
+//!   a worker: `ldd` finds no dynamic section, and each runs `--version` with an empty
+//!   environment. Every component (or each one named) must be there.
 //! - `storm-py`: puts Storm's own `storm.py` (from the Maven artifact
 //!   `org.apache.storm:multilang-python`) into `multilang/resources/` for the Python variant
 //!   and the parity tests. It is fetched, never committed.
@@ -16,7 +20,6 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-const BINARIES: [&str; 3] = ["sentence-spout", "split-bolt", "count-bolt"];
 const TARGET: &str = "x86_64-unknown-linux-gnu";
 const STORM_VERSION: &str = "2.8.4";
 
@@ -40,21 +43,139 @@ fn run(cmd: &mut Command) -> Result<(), String> {
     }
 }
 
-fn dist() -> Result<(), String> {
+fn cargo() -> Command {
+    Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+/// A component binary: its package and its binary target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Binary {
+    package: String,
+    name: String,
+}
+
+/// The component binaries of the workspace: every binary target of a member that depends on
+/// `storm-multilang`, unless the member opts out with `[package.metadata.multilang]
+/// component = false` (the benchmark tools do). Opting out rather than in means a new
+/// component crate is built and packaged without anyone having to remember it.
+fn components() -> Result<Vec<Binary>, String> {
+    let out = cargo()
+        .current_dir(root())
+        .args(["metadata", "--format-version", "1", "--no-deps"])
+        .output()
+        .map_err(|e| format!("cargo metadata: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "cargo metadata failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let meta: serde_json::Value =
+        serde_json::from_slice(&out.stdout).map_err(|e| format!("cargo metadata: {e}"))?;
+    let mut found = Vec::new();
+    for p in meta["packages"].as_array().into_iter().flatten() {
+        let uses_core = p["dependencies"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|d| d["name"] == "storm-multilang" && d["kind"].is_null());
+        let opted_out = p["metadata"]["multilang"]["component"] == false;
+        if !uses_core || opted_out {
+            continue;
+        }
+        for t in p["targets"].as_array().into_iter().flatten() {
+            let is_bin = t["kind"]
+                .as_array()
+                .is_some_and(|k| k.iter().any(|k| k == "bin"));
+            if let (true, Some(name), Some(package)) =
+                (is_bin, t["name"].as_str(), p["name"].as_str())
+            {
+                found.push(Binary {
+                    package: package.to_owned(),
+                    name: name.to_owned(),
+                });
+            }
+        }
+    }
+    found.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(found)
+}
+
+/// The components named with `-p NAME` (package or binary name), or all of them.
+fn selected(args: &[String]) -> Result<Vec<Binary>, String> {
+    let all = components()?;
+    let mut names = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "-p" | "--package" => names.push(
+                it.next()
+                    .ok_or_else(|| format!("{a} needs a package name"))?
+                    .clone(),
+            ),
+            other => match other.strip_prefix("--package=") {
+                Some(n) => names.push(n.to_owned()),
+                None => return Err(format!("unexpected argument {other:?}")),
+            },
+        }
+    }
+    if names.is_empty() {
+        return Ok(all);
+    }
+    let mut chosen = Vec::new();
+    for n in &names {
+        let matching: Vec<&Binary> = all
+            .iter()
+            .filter(|b| &b.package == n || &b.name == n)
+            .collect();
+        if matching.is_empty() {
+            let known: Vec<&str> = all.iter().map(|b| b.package.as_str()).collect();
+            return Err(format!(
+                "{n} is not a component binary crate of the workspace (they are: {})",
+                known.join(", ")
+            ));
+        }
+        chosen.extend(matching.into_iter().cloned());
+    }
+    chosen.dedup();
+    Ok(chosen)
+}
+
+/// True for a file that starts like a native executable (ELF).
+fn is_native_binary(path: &Path) -> bool {
+    let mut magic = [0u8; 4];
+    fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic))
+        .is_ok()
+        && magic == *b"\x7fELF"
+}
+
+fn dist(args: &[String]) -> Result<(), String> {
     let root = root();
-    let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut cmd = Command::new(cargo);
+    let binaries = selected(args)?;
+    let mut cmd = cargo();
     cmd.current_dir(&root)
         .args(["build", "--release", "--target", TARGET])
         // Static glibc: the binaries then run on any x86_64 Linux worker as they are.
         .env("RUSTFLAGS", "-C target-feature=+crt-static");
-    for b in BINARIES {
-        cmd.args(["-p", b]);
+    for b in &binaries {
+        cmd.args(["-p", &b.package, "--bin", &b.name]);
     }
     run(&mut cmd)?;
     let dest = root.join("multilang/resources");
     fs::create_dir_all(&dest).map_err(|e| format!("{}: {e}", dest.display()))?;
-    for b in BINARIES {
+    // Anything native here that this run did not build may be out of date: it goes, so the
+    // jar can only carry binaries built from this source tree.
+    let entries = fs::read_dir(&dest).map_err(|e| format!("{}: {e}", dest.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if path.is_file() && is_native_binary(&path) && !binaries.iter().any(|b| b.name == name) {
+            fs::remove_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            println!("{} (removed: not built by this run)", path.display());
+        }
+    }
+    for b in binaries.iter().map(|b| b.name.as_str()) {
         let from = root.join("target").join(TARGET).join("release").join(b);
         let to = dest.join(b);
         // Leave an identical binary alone, so timestamps only change with the contents.
@@ -79,10 +200,10 @@ fn dist() -> Result<(), String> {
     Ok(())
 }
 
-fn check_static() -> Result<(), String> {
+fn check_static(args: &[String]) -> Result<(), String> {
     let dir = root().join("multilang/resources");
     let (mut passed, mut failed) = (0, 0);
-    for b in BINARIES {
+    for b in selected(args)?.iter().map(|b| b.name.as_str()) {
         let path = dir.join(b);
         if !path.exists() {
             return Err(format!(
@@ -158,12 +279,13 @@ fn storm_py() -> Result<(), String> {
 
 fn main() -> ExitCode {
     let task = env::args().nth(1).unwrap_or_default();
+    let rest: Vec<String> = env::args().skip(2).collect();
     let result = match task.as_str() {
-        "dist" => dist(),
-        "check-static" => check_static(),
+        "dist" => dist(&rest),
+        "check-static" => check_static(&rest),
         "storm-py" => storm_py(),
         _ => {
-            eprintln!("usage: cargo xtask <dist|check-static|storm-py>");
+            eprintln!("usage: cargo xtask <dist [-p NAME]...|check-static [-p NAME]...|storm-py>");
             return ExitCode::from(2);
         }
     };
