@@ -6,7 +6,9 @@ use std::io::{self, Read, Write};
 
 use serde::Serialize;
 
-use crate::channel::{after_message, parse, read_frame, report, salvage_id, snippet, Channel};
+use crate::channel::{
+    after_message, parse, read_frame, report, salvage_id, snippet, After, Channel, Session,
+};
 use crate::frame::Frame;
 use crate::message::{Incoming, Setup, Tuple, TupleId};
 use crate::output::{encode, Emit, EmitToken, Format, Sink, Values};
@@ -131,118 +133,157 @@ pub fn run_bolt_io<B: Bolt, R: Read, W: Write>(
 ) -> Result<(), Error> {
     let mut chan = Channel::new(input, output, max_message.into());
     let setup = chan.handshake()?;
-    {
-        let mut out = BoltOutput::new(
-            &mut chan.out.buf,
-            chan.out.format,
-            None,
-            &mut chan.awaiting_ids,
-            &mut chan.next_token,
-        );
-        if let Err(e) = bolt.prepare(&setup, &mut out) {
-            let msg = format!("prepare failed: {e}");
-            chan.report(&msg);
-            let _ = chan.flush_all();
-            return Err(Error::Component(msg));
-        }
+    let format = chan.out.format;
+    if let Err(msg) = prepare(
+        &mut bolt,
+        &setup,
+        &mut chan.session,
+        format,
+        &mut chan.out.buf,
+    ) {
+        let _ = chan.flush_all();
+        return Err(Error::Component(msg));
     }
     chan.flush_all()?;
-    let format = chan.out.format;
+    let limit = chan.reader.limit();
     loop {
         let frame = match read_frame!(chan)? {
             None => return chan.flush_all(),
             Some(f) => f,
         };
-        match frame {
-            Frame::Oversized { len, id } => {
-                let msg = format!(
-                    "dropped a message of {len} bytes, over the limit of {} bytes",
-                    chan.reader.limit()
-                );
-                report(format, &mut chan.out.buf, &chan.name, &msg);
-                if let Some(id) = id {
-                    encode::fail_salvaged(format, &mut chan.out.buf, &id);
-                }
-            }
-            Frame::Message(bytes) => match parse(format, bytes) {
-                Ok(Incoming::Tuple(t)) if t.is_heartbeat() => {
-                    encode::sync(format, &mut chan.out.buf);
-                    chan.out.flush()?;
-                }
-                Ok(Incoming::Tuple(t)) => {
-                    let id = t.id_ref();
-                    let mut out = BoltOutput::new(
-                        &mut chan.out.buf,
-                        format,
-                        Some(id),
-                        &mut chan.awaiting_ids,
-                        &mut chan.next_token,
-                    );
-                    let result = if t.is_tick() {
-                        bolt.tick(&t, &mut out)
-                    } else {
-                        bolt.process(&t, &mut out)
-                    };
-                    let problem = match (result, out.sink.emit_error.take()) {
-                        (Ok(()), None) => None,
-                        (Err(e), _) => Some(e.to_string()),
-                        (Ok(()), Some(e)) => Some(e),
-                    };
-                    crate::logger::drain_into(&mut chan.out.buf, format);
-                    match problem {
-                        None => encode::ack(format, &mut chan.out.buf, id),
-                        Some(e) => {
-                            let msg =
-                                format!("tuple {} from {} failed: {e}", t.id(), t.component());
-                            report(format, &mut chan.out.buf, &chan.name, &msg);
-                            encode::fail(format, &mut chan.out.buf, id);
-                        }
-                    }
-                }
-                Ok(Incoming::TaskIds(ids)) => match chan.awaiting_ids.pop_front() {
-                    Some(token) => {
-                        let mut out = BoltOutput::new(
-                            &mut chan.out.buf,
-                            format,
-                            None,
-                            &mut chan.awaiting_ids,
-                            &mut chan.next_token,
-                        );
-                        bolt.task_ids(token, &ids, &mut out);
-                    }
-                    None => report(
-                        format,
-                        &mut chan.out.buf,
-                        &chan.name,
-                        &format!(
-                            "got task ids {:?} that no emit asked for: ignored",
-                            &ids[..]
-                        ),
-                    ),
-                },
-                Ok(Incoming::Command(c)) => {
-                    report(
-                        format,
-                        &mut chan.out.buf,
-                        &chan.name,
-                        &format!("a bolt got a spout command ({c:?}): ignored"),
-                    );
-                }
-                Err(e) => {
-                    let id = salvage_id(format, bytes);
-                    let msg = match &id {
-                        Some(id) => {
-                            format!("bad tuple {id} failed: {e}: {}", snippet(format, bytes))
-                        }
-                        None => format!("bad message ignored: {e}: {}", snippet(format, bytes)),
-                    };
-                    report(format, &mut chan.out.buf, &chan.name, &msg);
-                    if let Some(id) = id {
-                        encode::fail_salvaged(format, &mut chan.out.buf, &id);
-                    }
-                }
-            },
+        let after = step(
+            &mut bolt,
+            &mut chan.session,
+            format,
+            &mut chan.out.buf,
+            frame,
+            limit,
+        );
+        if after == After::FlushNow {
+            chan.out.flush()?;
         }
         after_message(&mut chan.out)?;
     }
+}
+
+/// Calls the bolt's `prepare`; on error the message has been reported (to `buf` and stderr).
+pub(crate) fn prepare<B: Bolt>(
+    bolt: &mut B,
+    setup: &Setup,
+    session: &mut Session,
+    format: Format,
+    buf: &mut Vec<u8>,
+) -> Result<(), String> {
+    let mut out = BoltOutput::new(
+        buf,
+        format,
+        None,
+        &mut session.awaiting_ids,
+        &mut session.next_token,
+    );
+    if let Err(e) = bolt.prepare(setup, &mut out) {
+        let msg = format!("prepare failed: {e}");
+        report(format, buf, &session.name, &msg);
+        return Err(msg);
+    }
+    Ok(())
+}
+
+/// Handles one message from Storm: everything it answers goes to `buf`. The in-process test
+/// harness ([`crate::testing`]) calls this too, so tests see exactly what Storm would.
+pub(crate) fn step<B: Bolt>(
+    bolt: &mut B,
+    session: &mut Session,
+    format: Format,
+    buf: &mut Vec<u8>,
+    frame: Frame<'_>,
+    limit: usize,
+) -> After {
+    match frame {
+        Frame::Oversized { len, id } => {
+            let msg = format!("dropped a message of {len} bytes, over the limit of {limit} bytes");
+            report(format, buf, &session.name, &msg);
+            if let Some(id) = id {
+                encode::fail_salvaged(format, buf, &id);
+            }
+        }
+        Frame::Message(bytes) => match parse(format, bytes) {
+            Ok(Incoming::Tuple(t)) if t.is_heartbeat() => {
+                encode::sync(format, buf);
+                return After::FlushNow;
+            }
+            Ok(Incoming::Tuple(t)) => {
+                let id = t.id_ref();
+                let mut out = BoltOutput::new(
+                    buf,
+                    format,
+                    Some(id),
+                    &mut session.awaiting_ids,
+                    &mut session.next_token,
+                );
+                let result = if t.is_tick() {
+                    bolt.tick(&t, &mut out)
+                } else {
+                    bolt.process(&t, &mut out)
+                };
+                let problem = match (result, out.sink.emit_error.take()) {
+                    (Ok(()), None) => None,
+                    (Err(e), _) => Some(e.to_string()),
+                    (Ok(()), Some(e)) => Some(e),
+                };
+                crate::logger::drain_into(buf, format);
+                match problem {
+                    None => encode::ack(format, buf, id),
+                    Some(e) => {
+                        let msg = format!("tuple {} from {} failed: {e}", t.id(), t.component());
+                        report(format, buf, &session.name, &msg);
+                        encode::fail(format, buf, id);
+                    }
+                }
+            }
+            Ok(Incoming::TaskIds(ids)) => match session.awaiting_ids.pop_front() {
+                Some(token) => {
+                    let mut out = BoltOutput::new(
+                        buf,
+                        format,
+                        None,
+                        &mut session.awaiting_ids,
+                        &mut session.next_token,
+                    );
+                    bolt.task_ids(token, &ids, &mut out);
+                }
+                None => report(
+                    format,
+                    buf,
+                    &session.name,
+                    &format!(
+                        "got task ids {:?} that no emit asked for: ignored",
+                        &ids[..]
+                    ),
+                ),
+            },
+            Ok(Incoming::Command(c)) => {
+                report(
+                    format,
+                    buf,
+                    &session.name,
+                    &format!("a bolt got a spout command ({c:?}): ignored"),
+                );
+            }
+            Err(e) => {
+                let id = salvage_id(format, bytes);
+                let msg = match &id {
+                    Some(id) => {
+                        format!("bad tuple {id} failed: {e}: {}", snippet(format, bytes))
+                    }
+                    None => format!("bad message ignored: {e}: {}", snippet(format, bytes)),
+                };
+                report(format, buf, &session.name, &msg);
+                if let Some(id) = id {
+                    encode::fail_salvaged(format, buf, &id);
+                }
+            }
+        },
+    }
+    After::Continue
 }

@@ -15,16 +15,51 @@ use crate::{Error, MessageError};
 /// Output is written early when this much is buffered, so a burst of emits stays bounded.
 pub(crate) const FLUSH_AT: usize = 256 << 10;
 
-/// Both ends of the pipe to Storm.
+/// The protocol state of one conversation with Storm, apart from the I/O.
 #[derive(Debug)]
-pub(crate) struct Channel<R: Read, W: Write> {
-    pub(crate) reader: FrameReader<R>,
-    pub(crate) out: Output<W>,
+pub(crate) struct Session {
     /// Emits that asked for task ids, oldest first.
     pub(crate) awaiting_ids: VecDeque<EmitToken>,
     pub(crate) next_token: u64,
     /// Prefix for stderr lines, so they are recognisable in the worker log.
     pub(crate) name: String,
+}
+
+impl Session {
+    pub(crate) fn new() -> Self {
+        Session {
+            awaiting_ids: VecDeque::new(),
+            next_token: 0,
+            name: String::from("multilang"),
+        }
+    }
+
+    /// Names the stderr lines after the component and task, once the context is known.
+    pub(crate) fn name_after(&mut self, setup: &Setup) {
+        if let Some(c) = setup.context().component_id() {
+            self.name = match setup.context().task_id() {
+                Some(t) => format!("{c}[{t}]"),
+                None => c.to_owned(),
+            };
+        }
+    }
+}
+
+/// What the loop does with the output after a message was handled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum After {
+    /// Keep it buffered until the next read would block (or it grows large).
+    Continue,
+    /// Write it out now: Storm is waiting for it (`sync`).
+    FlushNow,
+}
+
+/// Both ends of the pipe to Storm.
+#[derive(Debug)]
+pub(crate) struct Channel<R: Read, W: Write> {
+    pub(crate) reader: FrameReader<R>,
+    pub(crate) out: Output<W>,
+    pub(crate) session: Session,
     /// No limit was given by the caller: the handshake's conf may set one.
     conf_limit: bool,
 }
@@ -37,9 +72,7 @@ impl<R: Read, W: Write> Channel<R, W> {
             reader: FrameReader::with_limit(input, max_message.unwrap_or(DEFAULT_MAX_MESSAGE)),
             conf_limit: max_message.is_none(),
             out: Output::new(output),
-            awaiting_ids: VecDeque::new(),
-            next_token: 0,
-            name: String::from("multilang"),
+            session: Session::new(),
         }
     }
 
@@ -92,20 +125,10 @@ impl<R: Read, W: Write> Channel<R, W> {
         File::create(&path).map_err(|e| {
             Error::Handshake(format!("cannot create pid file {}: {e}", path.display()))
         })?;
-        if let Some(c) = setup.context().component_id() {
-            self.name = match setup.context().task_id() {
-                Some(t) => format!("{c}[{t}]"),
-                None => c.to_owned(),
-            };
-        }
+        self.session.name_after(&setup);
         encode::pid(self.out.format, &mut self.out.buf, pid);
         self.out.flush()?;
         Ok(setup)
-    }
-
-    /// Reports a problem to Storm (`error` command, shown in the UI) and on stderr.
-    pub(crate) fn report(&mut self, msg: &str) {
-        report(self.out.format, &mut self.out.buf, &self.name, msg);
     }
 
     /// Writes out everything, e.g. at the end of input or after a `sync`.

@@ -6,7 +6,7 @@ use std::io::{self, Read, Write};
 
 use serde::Serialize;
 
-use crate::channel::{after_message, parse, read_frame, report, snippet, Channel};
+use crate::channel::{after_message, parse, read_frame, report, snippet, After, Channel, Session};
 use crate::frame::Frame;
 use crate::message::{Command, Incoming, MessageId, Setup};
 use crate::output::{encode, Emit, EmitToken, Format, NewMessageId, Sink, Values};
@@ -133,87 +133,125 @@ pub fn run_spout_io<S: Spout, R: Read, W: Write>(
 ) -> Result<(), Error> {
     let mut chan = Channel::new(input, output, max_message.into());
     let setup = chan.handshake()?;
-    {
-        let mut out = SpoutOutput::new(
-            &mut chan.out.buf,
-            chan.out.format,
-            &mut chan.awaiting_ids,
-            &mut chan.next_token,
-        );
-        if let Err(e) = spout.open(&setup, &mut out) {
-            let msg = format!("open failed: {e}");
-            chan.report(&msg);
-            let _ = chan.flush_all();
-            return Err(Error::Component(msg));
-        }
+    let format = chan.out.format;
+    if let Err(msg) = open(
+        &mut spout,
+        &setup,
+        &mut chan.session,
+        format,
+        &mut chan.out.buf,
+    ) {
+        let _ = chan.flush_all();
+        return Err(Error::Component(msg));
     }
     chan.flush_all()?;
+    let limit = chan.reader.limit();
     loop {
         let frame = match read_frame!(chan)? {
             None => return chan.flush_all(),
             Some(f) => f,
         };
-        let bytes = match frame {
-            Frame::Oversized { len, .. } => {
-                chan.report(&format!(
-                    "dropped a message of {len} bytes, over the limit of {} bytes",
-                    chan.reader.limit()
-                ));
-                // Storm waits for an answer to whatever it sent.
-                encode::sync(chan.out.format, &mut chan.out.buf);
-                chan.flush_all()?;
-                continue;
-            }
-            Frame::Message(bytes) => bytes,
-        };
-        let mut out = SpoutOutput::new(
+        match step(
+            &mut spout,
+            &mut chan.session,
+            format,
             &mut chan.out.buf,
-            chan.out.format,
-            &mut chan.awaiting_ids,
-            &mut chan.next_token,
-        );
-        let hook =
-            |what: &str, r: Result<(), S::Error>| r.map_err(|e| format!("{what} failed: {e}"));
-        let format = chan.out.format;
-        let result = match parse(format, bytes) {
-            Ok(Incoming::TaskIds(ids)) => {
-                // Task ids answer an emit; Storm waits for nothing here, so no sync.
-                match out.sink.awaiting_ids.pop_front() {
-                    Some(token) => spout.task_ids(token, &ids, &mut out),
-                    None => {
-                        let msg = format!(
-                            "got task ids {:?} that no emit asked for: ignored",
-                            &ids[..]
-                        );
-                        report(format, out.sink.buf, &chan.name, &msg);
-                    }
-                }
-                after_message(&mut chan.out)?;
-                continue;
-            }
-            Ok(Incoming::Command(c)) => match c {
-                Command::Next => hook("next", spout.next(&mut out)),
-                Command::Ack(id) => hook("ack", spout.ack(id, &mut out)),
-                Command::Fail(id) => hook("fail", spout.fail(id, &mut out)),
-                Command::Activate => hook("activate", spout.activate(&mut out)),
-                Command::Deactivate => hook("deactivate", spout.deactivate(&mut out)),
-                Command::Other(name) => Err(format!("unknown command {name:?}: ignored")),
-            },
-            Ok(Incoming::Tuple(t)) => Err(format!("a spout got a tuple (id {}): ignored", t.id())),
-            Err(e) => Err(format!(
-                "bad message ignored: {e}: {}",
-                snippet(format, bytes)
-            )),
-        };
-        let emit_error = out.sink.emit_error.take();
-        crate::logger::drain_into(out.sink.buf, format);
-        if let Err(e) = result {
-            report(format, out.sink.buf, &chan.name, &e);
+            frame,
+            limit,
+        ) {
+            After::FlushNow => chan.flush_all()?,
+            After::Continue => after_message(&mut chan.out)?,
         }
-        if let Some(e) = emit_error {
-            report(format, out.sink.buf, &chan.name, &e);
-        }
-        encode::sync(format, &mut chan.out.buf);
-        chan.flush_all()?;
     }
+}
+
+/// Calls the spout's `open`; on error the message has been reported (to `buf` and stderr).
+pub(crate) fn open<S: Spout>(
+    spout: &mut S,
+    setup: &Setup,
+    session: &mut Session,
+    format: Format,
+    buf: &mut Vec<u8>,
+) -> Result<(), String> {
+    let mut out = SpoutOutput::new(
+        buf,
+        format,
+        &mut session.awaiting_ids,
+        &mut session.next_token,
+    );
+    if let Err(e) = spout.open(setup, &mut out) {
+        let msg = format!("open failed: {e}");
+        report(format, buf, &session.name, &msg);
+        return Err(msg);
+    }
+    Ok(())
+}
+
+/// Handles one message from Storm: everything it answers goes to `buf`, and
+/// [`After::FlushNow`] once it ends with the `sync` Storm waits for. The in-process test
+/// harness ([`crate::testing`]) calls this too.
+pub(crate) fn step<S: Spout>(
+    spout: &mut S,
+    session: &mut Session,
+    format: Format,
+    buf: &mut Vec<u8>,
+    frame: Frame<'_>,
+    limit: usize,
+) -> After {
+    let bytes = match frame {
+        Frame::Oversized { len, .. } => {
+            let msg = format!("dropped a message of {len} bytes, over the limit of {limit} bytes");
+            report(format, buf, &session.name, &msg);
+            // Storm waits for an answer to whatever it sent.
+            encode::sync(format, buf);
+            return After::FlushNow;
+        }
+        Frame::Message(bytes) => bytes,
+    };
+    let mut out = SpoutOutput::new(
+        buf,
+        format,
+        &mut session.awaiting_ids,
+        &mut session.next_token,
+    );
+    let hook = |what: &str, r: Result<(), S::Error>| r.map_err(|e| format!("{what} failed: {e}"));
+    let result = match parse(format, bytes) {
+        Ok(Incoming::TaskIds(ids)) => {
+            // Task ids answer an emit; Storm waits for nothing here, so no sync.
+            match out.sink.awaiting_ids.pop_front() {
+                Some(token) => spout.task_ids(token, &ids, &mut out),
+                None => {
+                    let msg = format!(
+                        "got task ids {:?} that no emit asked for: ignored",
+                        &ids[..]
+                    );
+                    report(format, out.sink.buf, &session.name, &msg);
+                }
+            }
+            return After::Continue;
+        }
+        Ok(Incoming::Command(c)) => match c {
+            Command::Next => hook("next", spout.next(&mut out)),
+            Command::Ack(id) => hook("ack", spout.ack(id, &mut out)),
+            Command::Fail(id) => hook("fail", spout.fail(id, &mut out)),
+            Command::Activate => hook("activate", spout.activate(&mut out)),
+            Command::Deactivate => hook("deactivate", spout.deactivate(&mut out)),
+            Command::Other(name) => Err(format!("unknown command {name:?}: ignored")),
+        },
+        Ok(Incoming::Tuple(t)) => Err(format!("a spout got a tuple (id {}): ignored", t.id())),
+        Err(e) => Err(format!(
+            "bad message ignored: {e}: {}",
+            snippet(format, bytes)
+        )),
+    };
+    let emit_error = out.sink.emit_error.take();
+    crate::logger::drain_into(out.sink.buf, format);
+    if let Err(e) = result {
+        report(format, out.sink.buf, &session.name, &e);
+    }
+    if let Some(e) = emit_error {
+        report(format, out.sink.buf, &session.name, &e);
+    }
+    encode::sync(format, buf);
+    After::FlushNow
 }
