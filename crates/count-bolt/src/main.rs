@@ -57,3 +57,49 @@ fn main() -> ExitCode {
         log_tuples: false,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use storm_multilang::testing::{BoltHarness, TestTuple};
+
+    fn bolt() -> CountBolt {
+        CountBolt {
+            args: Args::default(),
+            counter: Counter::new(),
+            log_tuples: false,
+        }
+    }
+
+    #[test]
+    fn running_counts_anchored_to_each_word() {
+        let mut h = BoltHarness::new(bolt());
+        let mut got = Vec::new();
+        for (i, w) in ["cow", "moon", "cow", "Cow"].iter().enumerate() {
+            let r = h.send(TestTuple::new([w]).id(format!("w{i}")).from("split"));
+            assert_eq!(r.emits()[0].anchors, [format!("w{i}")]);
+            assert_eq!(r.acks(), [format!("w{i}")]);
+            got.extend(r.emitted());
+        }
+        assert_eq!(
+            got,
+            [
+                vec![json!("cow"), json!(1)],
+                vec![json!("moon"), json!(1)],
+                vec![json!("cow"), json!(2)],
+                vec![json!("Cow"), json!(1)],
+            ]
+        );
+    }
+
+    #[test]
+    fn logged_tuples_and_a_bad_word() {
+        let mut h = BoltHarness::with_conf(bolt(), json!({"wordcount.log.tuples": true}));
+        assert_eq!(h.process(["cow"]).logs()[0].1, "Emitting cow:1");
+        let r = h.process([json!(null)]);
+        assert_eq!(r.fails(), ["2"]);
+        assert!(r.emits().is_empty());
+        assert_eq!(h.process(["cow"]).emitted(), [vec![json!("cow"), json!(2)]]);
+    }
+}

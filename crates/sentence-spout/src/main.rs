@@ -218,3 +218,84 @@ fn main() -> ExitCode {
         batch: 1,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use storm_multilang::testing::SpoutHarness;
+
+    fn spout() -> SentenceSpout {
+        SentenceSpout {
+            args: Args::default(),
+            sentences: SAMPLE_SENTENCES.iter().map(|s| s.to_string()).collect(),
+            source: Source::new(SAMPLE_SENTENCES.len(), Order::Random, 0),
+            log_tuples: false,
+            limit_logged: false,
+            batch: 1,
+        }
+    }
+
+    #[test]
+    fn unreliable_sample_sentences_one_per_next() {
+        let mut h = SpoutHarness::with_conf(spout(), json!({"wordcount.spout.seed": 3}));
+        for _ in 0..20 {
+            let r = h.next();
+            assert!(r.synced());
+            let e = r.emits();
+            assert_eq!(e.len(), 1);
+            assert_eq!(e[0].message_id, None);
+            assert!(SAMPLE_SENTENCES.contains(&e[0].values[0].as_str().unwrap()));
+        }
+    }
+
+    #[test]
+    fn sequential_batches_and_the_limit() {
+        let conf = json!({
+            "wordcount.spout.order": "sequential",
+            "wordcount.spout.batch": 2,
+            "wordcount.spout.limit": 3,
+        });
+        let mut h = SpoutHarness::with_conf(spout(), conf);
+        let first = h.next().emitted();
+        assert_eq!(
+            first,
+            [
+                vec![json!(SAMPLE_SENTENCES[0])],
+                vec![json!(SAMPLE_SENTENCES[1])]
+            ]
+        );
+        let r = h.next();
+        assert_eq!(r.emitted(), [vec![json!(SAMPLE_SENTENCES[2])]]);
+        assert_eq!(
+            r.logs(),
+            [(log::Level::Info, "limit reached: 3 sentences emitted")]
+        );
+        let r = h.next();
+        assert!(r.emits().is_empty() && r.logs().is_empty() && r.synced());
+    }
+
+    #[test]
+    fn reliable_replays_then_gives_up_with_an_error() {
+        let conf = json!({
+            "wordcount.spout.order": "sequential",
+            "wordcount.spout.reliable": true,
+            "wordcount.spout.max.replays": 1,
+        });
+        let mut h = SpoutHarness::with_conf(spout(), conf);
+        assert_eq!(h.next().emits()[0].message_id, Some(json!(1)));
+        assert!(h.fail(1).errors().is_empty());
+        let replay = h.next();
+        assert_eq!(replay.emits()[0].message_id, Some(json!(1)));
+        assert_eq!(replay.emitted(), [vec![json!(SAMPLE_SENTENCES[0])]]);
+        let r = h.fail(1);
+        assert_eq!(r.errors().len(), 1);
+        assert!(r.errors()[0].contains("given up"), "{r:?}");
+        assert_eq!(h.next().emits()[0].message_id, Some(json!(2)));
+        assert!(h.ack(2).errors().is_empty());
+        assert_eq!(
+            h.ack(2).errors(),
+            ["ack failed: ack for unknown message id 2"]
+        );
+    }
+}

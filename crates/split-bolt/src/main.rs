@@ -89,3 +89,66 @@ fn main() -> ExitCode {
         log_tuples: false,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use storm_multilang::testing::{setup, BoltHarness, TestTuple};
+
+    fn bolt() -> SplitBolt {
+        SplitBolt {
+            args: Args::default(),
+            mode: Mode::Python,
+            log_tuples: false,
+        }
+    }
+
+    #[test]
+    fn words_are_emitted_anchored_and_the_sentence_acked() {
+        let mut h = BoltHarness::new(bolt());
+        let r = h.send(TestTuple::new(["the cow\u{1c} jumped"]).id("s-1"));
+        assert_eq!(
+            r.emitted(),
+            [
+                vec![json!("the")],
+                vec![json!("cow")],
+                vec![json!("jumped")]
+            ]
+        );
+        assert!(r
+            .emits()
+            .iter()
+            .all(|e| e.anchors == ["s-1"] && e.stream == "default"));
+        assert_eq!(r.acks(), ["s-1"]);
+        assert!(r.fails().is_empty() && r.errors().is_empty());
+    }
+
+    #[test]
+    fn words_mode_and_logged_tuples_from_the_conf() {
+        let conf = json!({"wordcount.split.mode": "words", "wordcount.log.tuples": "true"});
+        let mut h = BoltHarness::with_conf(bolt(), conf);
+        assert!(h.prepared().logs()[0].1.contains("mode Words"));
+        let r = h.process(["Hello, World!"]);
+        assert_eq!(r.emitted(), [vec![json!("hello")], vec![json!("world")]]);
+        let logs: Vec<&str> = r.logs().into_iter().map(|(_, m)| m).collect();
+        assert_eq!(logs, ["Emitting hello", "Emitting world"]);
+    }
+
+    #[test]
+    fn a_bad_mode_fails_prepare_and_a_bad_value_fails_its_tuple() {
+        let err = BoltHarness::start(
+            bolt(),
+            &setup(json!({"wordcount.split.mode": "x"}), "split", 3),
+        )
+        .unwrap_err();
+        assert!(
+            err.errors()[0].contains("unknown split mode \"x\""),
+            "{err:?}"
+        );
+        let mut h = BoltHarness::new(bolt());
+        let r = h.process([7]);
+        assert_eq!((r.emits().len(), r.fails()), (0, vec!["1"]));
+        assert_eq!(r.errors().len(), 1);
+    }
+}

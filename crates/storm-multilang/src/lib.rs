@@ -21,6 +21,7 @@
 //!   first bytes Storm sends.
 //! - [`logger`]: the `log` facade, routed to Storm's `log` command.
 //! - [`cli`]: flags and topology-conf settings for component binaries.
+//! - [`testing`]: an in-process harness that drives a bolt or spout in unit tests.
 //! - [`Error`], [`MessageError`], [`FieldError`]: what can go wrong.
 //!
 //! # Example
@@ -68,6 +69,7 @@ pub mod message;
 pub mod output;
 mod salvage;
 pub mod spout;
+pub mod testing;
 
 pub use bolt::{run_bolt, run_bolt_io, Bolt, BoltOutput};
 pub use error::{Error, FieldError, MessageError};

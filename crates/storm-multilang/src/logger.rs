@@ -8,8 +8,12 @@
 //! Records are queued (they may come from any thread) and the runner moves them into its
 //! output buffer at its next safe point: after each message it handles and before each read.
 //! Nothing is written before the handshake's `pid` reply.
+//!
+//! The test harness ([`crate::testing`]) captures the records of its own thread instead, so
+//! tests running in parallel never see each other's records.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use log::{LevelFilter, Log, Metadata, Record};
@@ -18,7 +22,15 @@ use crate::output::{encode, storm_level, Format};
 
 static QUEUE: Mutex<Vec<(u8, String)>> = Mutex::new(Vec::new());
 static PENDING: AtomicBool = AtomicBool::new(false);
+/// Test harnesses alive in the process; while zero, nothing looks at [`CAPTURE`].
+static CAPTURING: AtomicUsize = AtomicUsize::new(0);
 static LOGGER: StormLogger = StormLogger;
+
+thread_local! {
+    /// Records of this thread, while a test harness on it captures them (a count of the
+    /// harnesses alive on this thread, and their records).
+    static CAPTURE: RefCell<(usize, Vec<(u8, String)>)> = const { RefCell::new((0, Vec::new())) };
+}
 
 struct StormLogger;
 
@@ -31,10 +43,22 @@ impl Log for StormLogger {
         if !self.enabled(record.metadata()) {
             return;
         }
-        let msg = record.args().to_string();
-        let mut q = QUEUE.lock().unwrap_or_else(|e| e.into_inner());
-        q.push((storm_level(record.level()), msg));
-        PENDING.store(true, Ordering::Release);
+        let entry = (storm_level(record.level()), record.args().to_string());
+        let mut entry = Some(entry);
+        if CAPTURING.load(Ordering::Relaxed) > 0 {
+            // try_with: a record logged while this thread is being torn down goes to the queue.
+            let _ = CAPTURE.try_with(|c| {
+                let mut c = c.borrow_mut();
+                if c.0 > 0 {
+                    c.1.extend(entry.take());
+                }
+            });
+        }
+        if let Some(entry) = entry {
+            let mut q = QUEUE.lock().unwrap_or_else(|e| e.into_inner());
+            q.push(entry);
+            PENDING.store(true, Ordering::Release);
+        }
     }
 
     fn flush(&self) {}
@@ -64,11 +88,51 @@ pub fn parse_level(s: &str) -> Option<LevelFilter> {
 /// Moves queued records into `out`, encoded as `format`.
 #[inline]
 pub(crate) fn drain_into(out: &mut Vec<u8>, format: Format) {
+    if CAPTURING.load(Ordering::Relaxed) > 0 {
+        take_captured(out, format);
+    }
     if PENDING.load(Ordering::Acquire) {
         let mut q = QUEUE.lock().unwrap_or_else(|e| e.into_inner());
         for (level, msg) in q.drain(..) {
             encode::log(format, out, level, &msg);
         }
         PENDING.store(false, Ordering::Release);
+    }
+}
+
+/// While alive, records logged on this thread are kept apart from the process-wide queue and
+/// drained, in order, into the output of this thread's runner (the test harness's).
+/// Not `Send`: the count it keeps belongs to the thread that started it.
+#[derive(Debug)]
+pub(crate) struct Capture(std::marker::PhantomData<*const ()>);
+
+impl Capture {
+    pub(crate) fn start() -> Self {
+        CAPTURE.with(|c| c.borrow_mut().0 += 1);
+        CAPTURING.fetch_add(1, Ordering::Relaxed);
+        Capture(std::marker::PhantomData)
+    }
+}
+
+/// Moves this thread's captured records into `out`, encoded as `format`.
+fn take_captured(out: &mut Vec<u8>, format: Format) {
+    let records = CAPTURE
+        .try_with(|c| std::mem::take(&mut c.borrow_mut().1))
+        .unwrap_or_default();
+    for (level, msg) in records {
+        encode::log(format, out, level, &msg);
+    }
+}
+
+impl Drop for Capture {
+    fn drop(&mut self) {
+        CAPTURING.fetch_sub(1, Ordering::Relaxed);
+        let _ = CAPTURE.try_with(|c| {
+            let mut c = c.borrow_mut();
+            c.0 -= 1;
+            if c.0 == 0 {
+                c.1.clear();
+            }
+        });
     }
 }
