@@ -1,15 +1,81 @@
 //! Apache Storm's multilang protocol for native components, without copies.
 //!
 //! Storm runs a non-JVM spout or bolt as a subprocess and talks to it in JSON messages, each
-//! followed by a line `end`, over its stdin and stdout. This crate implements the child's side
-//! of that protocol: the handshake, heartbeats, task-id replies, acks, logging, and the loops
-//! that drive a [`Bolt`] or a [`Spout`].
+//! followed by a line `end`, over its stdin and stdout (or, with a matching serializer on the
+//! JVM side, in SMB1, a binary encoding of the same protocol, detected from the first bytes).
+//! This crate implements the child's side of that protocol: the handshake, heartbeats,
+//! task-id replies, acks, logging, and the loops that drive a [`Bolt`] or a [`Spout`]. You
+//! write the component's logic; the runner does the rest.
 //!
 //! It is built for throughput: each message is parsed in place from one reused read buffer
 //! (tuple values are borrowed `&str` unless a JSON escape forces a copy), output is encoded
 //! straight into one reused buffer and written when there is nothing more to read, and emits
 //! do not ask Storm for task ids unless the component wants them, so no emit waits for a JVM
 //! round trip.
+//!
+//! # From nothing to a running component
+//!
+//! 1. A binary crate depending on `storm-multilang`, with a `main` like this one (the crate's
+//!    `examples/upper_bolt.rs`; `examples/counter_spout.rs` is the spout counterpart):
+//!
+//!    ```no_run
+//!    use storm_multilang::cli::{self, App};
+//!    use storm_multilang::{Bolt, BoltOutput, FieldError, Tuple};
+//!
+//!    struct Upper;
+//!
+//!    impl Bolt for Upper {
+//!        type Error = FieldError;
+//!        fn process(&mut self, t: &Tuple<'_>, out: &mut BoltOutput<'_>) -> Result<(), FieldError> {
+//!            out.emit((t.str(0)?.to_uppercase(),));
+//!            Ok(())
+//!        }
+//!    }
+//!
+//!    static APP: App = App { name: "upper", version: "1.0", about: "upper-cases", options: &[] };
+//!
+//!    fn main() -> std::process::ExitCode {
+//!        cli::run_bolt_main(&APP, |_args| Upper)
+//!    }
+//!    ```
+//!
+//!    Emits are anchored to the input, the input is acked when `process` returns `Ok` and
+//!    failed (with an `error` report) when it returns `Err`; [`cli`] adds `--help`,
+//!    `--version`, `--log-level` and options that are flags or topology conf keys.
+//! 2. Test it in process with [`testing::BoltHarness`] (no Storm, pipes or pid files):
+//!
+//!    ```
+//!    # use storm_multilang::{Bolt, BoltOutput, FieldError, Tuple};
+//!    # struct Upper;
+//!    # impl Bolt for Upper {
+//!    #     type Error = FieldError;
+//!    #     fn process(&mut self, t: &Tuple<'_>, out: &mut BoltOutput<'_>) -> Result<(), FieldError> {
+//!    #         out.emit((t.str(0)?.to_uppercase(),));
+//!    #         Ok(())
+//!    #     }
+//!    # }
+//!    let mut h = storm_multilang::testing::BoltHarness::new(Upper);
+//!    let r = h.process(["moo"]);
+//!    assert_eq!(r.emitted(), [vec![serde_json::json!("MOO")]]);
+//!    assert_eq!(r.acks(), ["1"]);
+//!    ```
+//! 3. Build it (`cargo build --release`; a static build such as `RUSTFLAGS="-C
+//!    target-feature=+crt-static"` needs nothing on the workers) and put the binary in the
+//!    topology jar's `resources/` folder, which Storm extracts as the component's working
+//!    directory.
+//! 4. On the JVM side, a `ShellBolt` that runs it and declares its output fields:
+//!
+//!    ```java
+//!    public class UpperBolt extends ShellBolt implements IRichBolt {
+//!        public UpperBolt() { super("./upper"); }
+//!        public void declareOutputFields(OutputFieldsDeclarer d) { d.declare(new Fields("upper")); }
+//!        public Map<String, Object> getComponentConfiguration() { return null; }
+//!    }
+//!    ```
+//!
+//!    A jar keeps no file modes, so make the binary executable before Storm starts it (for
+//!    instance `super("sh", "-c", "chmod +x upper && exec ./upper")`). Spouts are the same
+//!    with [`Spout`], [`cli::run_spout_main`] and `ShellSpout`.
 //!
 //! # Layout
 //! - [`frame`]: splitting the input into messages at `end` lines, flushing before blocking.
