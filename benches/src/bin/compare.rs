@@ -24,13 +24,8 @@ use serde_json::{json, Value};
 use shell_sim::{context, drive_bolt, drive_spout, frame, resources_dir, tuple_msg, Component};
 use split_bolt::python_split;
 
-const SAMPLE: [&str; 5] = [
-    "the cow jumped over the moon",
-    "an apple a day keeps the doctor away",
-    "four score and seven years ago",
-    "snow white and the seven dwarfs",
-    "i am at two with nature",
-];
+/// The sample's five sentences, from the one file the spout reads too.
+const SAMPLE_TEXT: &str = include_str!("../../../crates/sentence-spout/sentences.txt");
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Variant {
@@ -345,7 +340,7 @@ fn scenarios(raw: &Path) -> io::Result<Vec<Scenario>> {
     let n_split = env_usize("BENCH_N_SPLIT", if q { 2_000 } else { 10_000 });
     let n_count = env_usize("BENCH_N_COUNT", if q { 10_000 } else { 50_000 });
     let n_spout = env_usize("BENCH_N_SPOUT", if q { 5_000 } else { 20_000 });
-    let sample: Vec<String> = SAMPLE.iter().map(|s| s.to_string()).collect();
+    let sample: Vec<String> = SAMPLE_TEXT.lines().map(str::to_owned).collect();
     let mut out = Vec::new();
 
     // The Azure sample's inputs.
@@ -412,7 +407,7 @@ fn scenarios(raw: &Path) -> io::Result<Vec<Scenario>> {
     }
 
     // Sentence length: split cost per sentence and per word.
-    let vocab: Vec<&str> = SAMPLE.iter().flat_map(|s| python_split(s)).collect();
+    let vocab: Vec<&str> = SAMPLE_TEXT.lines().flat_map(python_split).collect();
     for len in [5usize, 20, 100, 500] {
         // Keep the words per run about constant.
         let n = (n_split * 7 / len).max(50);

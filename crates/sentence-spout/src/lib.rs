@@ -3,14 +3,14 @@
 
 use std::collections::{HashMap, VecDeque};
 
-/// The word-count sample's five sentences.
-pub const SAMPLE_SENTENCES: [&str; 5] = [
-    "the cow jumped over the moon",
-    "an apple a day keeps the doctor away",
-    "four score and seven years ago",
-    "snow white and the seven dwarfs",
-    "i am at two with nature",
-];
+/// The word-count sample's five sentences, one per line: `sentences.txt`, the one copy the
+/// spout, the tests and the benchmarks read.
+pub const SAMPLE_TEXT: &str = include_str!("../sentences.txt");
+
+/// The sample sentences, in order.
+pub fn sample_sentences() -> Vec<&'static str> {
+    SAMPLE_TEXT.lines().collect()
+}
 
 /// A small, fast, seedable generator (SplitMix64). Not for cryptography: it only picks sentences.
 #[derive(Debug, Clone)]
@@ -364,6 +364,20 @@ mod tests {
             .max_replays(Some(0));
         assert_eq!(s.decide(), Next::Reliable(1, 0));
         assert!(matches!(s.fail(1), Failed::GaveUp { replays: 0, .. }));
+    }
+
+    #[test]
+    fn the_sample_sentences_are_the_python_samples() {
+        let py = include_str!("../../../multilang/resources/sentencespout.py");
+        let got = sample_sentences();
+        assert_eq!(got.len(), 5);
+        assert_eq!(parse_corpus(SAMPLE_TEXT), got);
+        for s in got {
+            assert!(
+                py.lines().any(|l| l.trim() == s),
+                "{s:?} is not in sentencespout.py"
+            );
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use sentence_spout::{parse_corpus, Failed, Next, Order, Source, SAMPLE_SENTENCES};
+use sentence_spout::{parse_corpus, sample_sentences, Failed, Next, Order, Source};
 use storm_multilang::cli::{run_spout_main, App, Args, Opt, Settings};
 use storm_multilang::{MessageId, Setup, Spout, SpoutOutput};
 
@@ -211,8 +211,8 @@ impl SentenceSpout {
 fn main() -> ExitCode {
     run_spout_main(&APP, |args| SentenceSpout {
         args: args.clone(),
-        sentences: SAMPLE_SENTENCES.iter().map(|s| s.to_string()).collect(),
-        source: Source::new(SAMPLE_SENTENCES.len(), Order::Random, 0),
+        sentences: sample_sentences().into_iter().map(str::to_owned).collect(),
+        source: Source::new(sample_sentences().len(), Order::Random, 0),
         log_tuples: false,
         limit_logged: false,
         batch: 1,
@@ -228,8 +228,8 @@ mod tests {
     fn spout() -> SentenceSpout {
         SentenceSpout {
             args: Args::default(),
-            sentences: SAMPLE_SENTENCES.iter().map(|s| s.to_string()).collect(),
-            source: Source::new(SAMPLE_SENTENCES.len(), Order::Random, 0),
+            sentences: sample_sentences().into_iter().map(str::to_owned).collect(),
+            source: Source::new(sample_sentences().len(), Order::Random, 0),
             log_tuples: false,
             limit_logged: false,
             batch: 1,
@@ -245,7 +245,7 @@ mod tests {
             let e = r.emits();
             assert_eq!(e.len(), 1);
             assert_eq!(e[0].message_id, None);
-            assert!(SAMPLE_SENTENCES.contains(&e[0].values[0].as_str().unwrap()));
+            assert!(sample_sentences().contains(&e[0].values[0].as_str().unwrap()));
         }
     }
 
@@ -261,12 +261,12 @@ mod tests {
         assert_eq!(
             first,
             [
-                vec![json!(SAMPLE_SENTENCES[0])],
-                vec![json!(SAMPLE_SENTENCES[1])]
+                vec![json!(sample_sentences()[0])],
+                vec![json!(sample_sentences()[1])]
             ]
         );
         let r = h.next();
-        assert_eq!(r.emitted(), [vec![json!(SAMPLE_SENTENCES[2])]]);
+        assert_eq!(r.emitted(), [vec![json!(sample_sentences()[2])]]);
         assert_eq!(
             r.logs(),
             [(log::Level::Info, "limit reached: 3 sentences emitted")]
@@ -287,7 +287,7 @@ mod tests {
         assert!(h.fail(1).errors().is_empty());
         let replay = h.next();
         assert_eq!(replay.emits()[0].message_id, Some(json!(1)));
-        assert_eq!(replay.emitted(), [vec![json!(SAMPLE_SENTENCES[0])]]);
+        assert_eq!(replay.emitted(), [vec![json!(sample_sentences()[0])]]);
         let r = h.fail(1);
         assert_eq!(r.errors().len(), 1);
         assert!(r.errors()[0].contains("given up"), "{r:?}");

@@ -36,12 +36,16 @@ fn words_per_sentence(mut c: Component, conf: Value, sentences: &[&str]) -> Vec<
     out
 }
 
-const SENTENCES: &[&str] = &[
-    "the cow jumped over the moon",
-    "an apple a day keeps the doctor away",
-    "four score and seven years ago",
-    "snow white and the seven dwarfs",
-    "i am at two with nature",
+/// The spout's five sample sentences (the one file they live in), then the hard cases.
+fn sentences() -> Vec<&'static str> {
+    let mut all: Vec<&str> = include_str!("../../sentence-spout/sentences.txt")
+        .lines()
+        .collect();
+    all.extend(HARD);
+    all
+}
+
+const HARD: &[&str] = &[
     "  leading and trailing  ",
     "",
     "tabs\tand\nnewlines\r\nand\x0bvertical\x0cfeeds",
@@ -192,11 +196,11 @@ fn no_handshake_is_an_error_exit_not_a_hang() {
 
 #[test]
 fn parity_with_the_python_sample() {
-    let rust = words_per_sentence(native(&[]), json!({}), SENTENCES);
+    let rust = words_per_sentence(native(&[]), json!({}), &sentences());
     let python = words_per_sentence(
         Component::spawn(python_command("splitbolt.py")).unwrap(),
         json!({}),
-        SENTENCES,
+        &sentences(),
     );
     assert_eq!(rust, python);
     // The comparison is not vacuous: the sentences do split.
