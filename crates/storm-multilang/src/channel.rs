@@ -78,7 +78,7 @@ impl<R: Read, W: Write> Channel<R, W> {
 
     /// Reads the setup message, writes the pid file and answers with our pid.
     pub(crate) fn handshake(&mut self) -> Result<Setup, Error> {
-        let binary = {
+        let first = {
             // Detection happens on the first read; the frame borrows the reader after it.
             let frame = self.reader.next_frame(&mut || Ok(()))?;
             frame.map(|f| match f {
@@ -86,8 +86,8 @@ impl<R: Read, W: Write> Channel<R, W> {
                 Frame::Oversized { len, .. } => Err(len),
             })
         };
-        let is_binary = self.reader.is_binary();
-        let setup = match binary {
+        let is_smb1 = self.reader.is_smb1();
+        let setup = match first {
             None => {
                 return Err(Error::Handshake(
                     "input ended before the setup message (not started by Storm? try --help)"
@@ -100,9 +100,9 @@ impl<R: Read, W: Write> Channel<R, W> {
                 )))
             }
             Some(Ok(bytes)) => {
-                let json = if is_binary {
-                    self.out.format = Format::Binary;
-                    crate::binary::setup_json(&bytes)
+                let json = if is_smb1 {
+                    self.out.format = Format::Smb1;
+                    crate::smb1::setup_json(&bytes)
                         .map_err(|e| Error::Handshake(e.to_string()))?
                         .as_bytes()
                 } else {
@@ -170,7 +170,7 @@ pub(crate) use read_frame;
 pub(crate) fn parse(format: Format, bytes: &[u8]) -> Result<Incoming<'_>, MessageError> {
     match format {
         Format::Json => crate::message::parse(bytes),
-        Format::Binary => crate::binary::parse(bytes),
+        Format::Smb1 => crate::smb1::parse(bytes),
     }
 }
 
@@ -179,13 +179,13 @@ pub(crate) fn parse(format: Format, bytes: &[u8]) -> Result<Incoming<'_>, Messag
 pub(crate) fn salvage_id(format: Format, bytes: &[u8]) -> Option<String> {
     match format {
         Format::Json => crate::salvage::top_level_id(bytes),
-        Format::Binary => crate::binary::salvage_id(bytes).map(str::to_owned),
+        Format::Smb1 => crate::smb1::salvage_id(bytes).map(str::to_owned),
     }
 }
 
 /// The start of a bad message, for an error report: text for JSON, hex for SMB1.
 pub(crate) fn snippet(format: Format, bytes: &[u8]) -> String {
-    if format == Format::Binary {
+    if format == Format::Smb1 {
         let hex: Vec<String> = bytes.iter().take(32).map(|b| format!("{b:02x}")).collect();
         let more = if bytes.len() > 32 { " …" } else { "" };
         return format!("{}{more}", hex.join(" "));

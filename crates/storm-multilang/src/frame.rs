@@ -50,7 +50,7 @@ pub struct FrameReader<R> {
     eof: bool,
     max_message: usize,
     /// Length-prefixed SMB1 frames instead of `end` lines, once the magic was seen.
-    binary: bool,
+    smb1: bool,
     /// The encoding has been looked at (first call).
     detected: bool,
 }
@@ -72,7 +72,7 @@ impl<R: Read> FrameReader<R> {
             next_start: 0,
             eof: false,
             max_message: max_message.max(16),
-            binary: false,
+            smb1: false,
             detected: false,
         }
     }
@@ -88,8 +88,8 @@ impl<R: Read> FrameReader<R> {
     }
 
     /// True once the stream has shown itself to be SMB1.
-    pub fn is_binary(&self) -> bool {
-        self.binary
+    pub fn is_smb1(&self) -> bool {
+        self.smb1
     }
 
     /// Makes sure at least `n` unconsumed bytes are buffered, unless the input ends first.
@@ -112,14 +112,13 @@ impl<R: Read> FrameReader<R> {
     /// Looks at the first bytes: SMB1's magic, or JSON.
     fn detect(&mut self, before_read: &mut dyn FnMut() -> io::Result<()>) -> io::Result<()> {
         self.detected = true;
-        if !self.want(1, before_read)? || self.buf[self.start] != crate::binary::MAGIC[0] {
+        if !self.want(1, before_read)? || self.buf[self.start] != crate::smb1::MAGIC[0] {
             return Ok(());
         }
-        let n = crate::binary::MAGIC.len();
-        if self.want(n, before_read)?
-            && self.buf[self.start..self.start + n] == crate::binary::MAGIC
+        let n = crate::smb1::MAGIC.len();
+        if self.want(n, before_read)? && self.buf[self.start..self.start + n] == crate::smb1::MAGIC
         {
-            self.binary = true;
+            self.smb1 = true;
             self.start += n;
             self.next_start = self.start;
             self.line_start = self.start;
@@ -127,7 +126,7 @@ impl<R: Read> FrameReader<R> {
         Ok(())
     }
 
-    fn next_binary_frame(
+    fn next_smb1_frame(
         &mut self,
         before_read: &mut dyn FnMut() -> io::Result<()>,
     ) -> Result<Option<Frame<'_>>, Error> {
@@ -145,8 +144,8 @@ impl<R: Read> FrameReader<R> {
             // Keep the head (where a tuple's id is) and skip the rest as it arrives.
             self.want(4 + len.min(4096), before_read)?;
             let head_end = (self.start + 4 + len).min(self.end);
-            let id = crate::binary::salvage_id(&self.buf[self.start + 4..head_end])
-                .map(|s| s.to_owned());
+            let id =
+                crate::smb1::salvage_id(&self.buf[self.start + 4..head_end]).map(|s| s.to_owned());
             let mut left = len + 4;
             loop {
                 let have = (self.end - self.start).min(left);
@@ -182,7 +181,7 @@ impl<R: Read> FrameReader<R> {
 
     /// True when a whole message is already buffered, so the next call will not read.
     pub fn has_buffered_message(&self) -> bool {
-        if self.binary {
+        if self.smb1 {
             let at = self.next_start.max(self.start);
             let Some(h) = self.buf.get(at..at + 4) else {
                 return false;
@@ -215,8 +214,8 @@ impl<R: Read> FrameReader<R> {
         if !self.detected {
             self.detect(before_read)?;
         }
-        if self.binary {
-            return self.next_binary_frame(before_read);
+        if self.smb1 {
+            return self.next_smb1_frame(before_read);
         }
         loop {
             // Look for the `end` line in what we have, resuming where the last search stopped

@@ -79,15 +79,15 @@ pub fn check(data: &[u8]) {
         serde_json::from_str::<serde_json::Value>(msg).expect("every output message is JSON");
     }
 
-    check_binary(data);
+    check_smb1(data);
 }
 
-/// The same bytes as SMB1 frames after a valid binary setup.
-fn check_binary(data: &[u8]) {
+/// The same bytes as SMB1 frames after a valid SMB1 setup.
+fn check_smb1(data: &[u8]) {
     let setup = b"{\"conf\":{},\"context\":{},\"pidDir\":\"/tmp\"}";
-    let mut input = crate::binary::MAGIC.to_vec();
+    let mut input = crate::smb1::MAGIC.to_vec();
     input.extend_from_slice(&(setup.len() as u32 + 5).to_be_bytes());
-    input.push(crate::binary::SETUP);
+    input.push(crate::smb1::SETUP);
     input.extend_from_slice(&(setup.len() as u32).to_be_bytes());
     input.extend_from_slice(setup);
     input.extend_from_slice(data);

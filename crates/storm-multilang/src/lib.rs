@@ -83,7 +83,7 @@
 //! - [`output`]: the [`Values`] of an emit, [`Emit`] routing options, command encoding.
 //! - [`bolt`]: the [`Bolt`] trait and [`run_bolt`] (basic-bolt ack/fail semantics).
 //! - [`spout`]: the [`Spout`] trait and [`run_spout`] (a `sync` after every command).
-//! - [`binary`]: SMB1, the optional binary encoding (docs/binary-protocol.md), detected from the
+//! - [`smb1`]: SMB1, the optional binary wire format (docs/binary-protocol.md), detected from the
 //!   first bytes Storm sends.
 //! - [`logger`]: the `log` facade, routed to Storm's `log` command.
 //! - [`cli`]: flags and topology-conf settings for component binaries.
@@ -122,7 +122,6 @@
 //! ```
 #![deny(missing_docs)]
 
-pub mod binary;
 pub mod bolt;
 mod channel;
 pub mod cli;
@@ -134,6 +133,7 @@ pub mod logger;
 pub mod message;
 pub mod output;
 mod salvage;
+pub mod smb1;
 pub mod spout;
 pub mod testing;
 

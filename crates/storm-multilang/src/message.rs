@@ -53,21 +53,21 @@ pub struct MessageId<'a>(MsgIdRepr<'a>);
 #[derive(Clone, Copy)]
 enum MsgIdRepr<'a> {
     Json(&'a RawValue),
-    Bin(&'a [u8]),
+    Smb1(&'a [u8]),
 }
 
 impl<'a> MessageId<'a> {
-    pub(crate) fn bin(value: &'a [u8]) -> Self {
-        MessageId(MsgIdRepr::Bin(value))
+    pub(crate) fn smb1(value: &'a [u8]) -> Self {
+        MessageId(MsgIdRepr::Smb1(value))
     }
 
-    /// The id as JSON text (in the binary encoding: rendered as JSON where it can be).
+    /// The id as JSON text (in SMB1: rendered as JSON where it can be).
     pub fn raw(&self) -> Cow<'a, str> {
         match self.0 {
             MsgIdRepr::Json(r) => Cow::Borrowed(r.get()),
-            MsgIdRepr::Bin(v) => match crate::binary::value::as_str(v) {
+            MsgIdRepr::Smb1(v) => match crate::smb1::value::as_str(v) {
                 Some(s) => Cow::Owned(serde_json::to_string(s).unwrap_or_default()),
-                None => Cow::Owned(crate::binary::value::describe(v)),
+                None => Cow::Owned(crate::smb1::value::describe(v)),
             },
         }
     }
@@ -76,9 +76,9 @@ impl<'a> MessageId<'a> {
     pub fn as_u64(&self) -> Option<u64> {
         match self.0 {
             MsgIdRepr::Json(r) => r.get().parse().ok(),
-            MsgIdRepr::Bin(v) => crate::binary::value::as_i64(v)
+            MsgIdRepr::Smb1(v) => crate::smb1::value::as_i64(v)
                 .and_then(|i| u64::try_from(i).ok())
-                .or_else(|| crate::binary::value::describe(v).parse().ok()),
+                .or_else(|| crate::smb1::value::describe(v).parse().ok()),
         }
     }
 
@@ -86,7 +86,7 @@ impl<'a> MessageId<'a> {
     pub fn as_str(&self) -> Option<Cow<'a, str>> {
         match self.0 {
             MsgIdRepr::Json(r) => json_str(r),
-            MsgIdRepr::Bin(v) => crate::binary::value::as_str(v).map(Cow::Borrowed),
+            MsgIdRepr::Smb1(v) => crate::smb1::value::as_str(v).map(Cow::Borrowed),
         }
     }
 }
@@ -105,19 +105,19 @@ pub struct TupleId<'a>(IdRepr<'a>);
 enum IdRepr<'a> {
     /// Raw JSON, echoed verbatim in acks (a quoted string from Storm).
     Json(&'a RawValue),
-    Bin(&'a str),
+    Smb1(&'a str),
 }
 
 impl<'a> TupleId<'a> {
-    pub(crate) fn bin(id: &'a str) -> Self {
-        TupleId(IdRepr::Bin(id))
+    pub(crate) fn smb1(id: &'a str) -> Self {
+        TupleId(IdRepr::Smb1(id))
     }
 
     /// The id as text.
     pub fn as_str(&self) -> Cow<'a, str> {
         match self.0 {
             IdRepr::Json(r) => json_str(r).unwrap_or(Cow::Borrowed(r.get())),
-            IdRepr::Bin(s) => Cow::Borrowed(s),
+            IdRepr::Smb1(s) => Cow::Borrowed(s),
         }
     }
 
@@ -126,7 +126,7 @@ impl<'a> TupleId<'a> {
         match self.0 {
             IdRepr::Json(r) => out.extend_from_slice(r.get().as_bytes()),
             // Writing a str into a Vec cannot fail.
-            IdRepr::Bin(s) => {
+            IdRepr::Smb1(s) => {
                 let _ = serde_json::to_writer(out, s);
             }
         }
@@ -222,14 +222,14 @@ pub struct Values<'a> {
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Item<'a> {
     Json(&'a RawValue),
-    Bin(&'a [u8]),
+    Smb1(&'a [u8]),
 }
 
 impl Item<'_> {
     fn describe(&self) -> String {
         match self {
             Item::Json(r) => r.get().to_owned(),
-            Item::Bin(v) => crate::binary::value::describe(v),
+            Item::Smb1(v) => crate::smb1::value::describe(v),
         }
     }
 }
@@ -256,12 +256,12 @@ impl<'a> Values<'a> {
             .ok_or_else(|| FieldError::new(i, expected, ""))
     }
 
-    /// Value `i` as raw JSON. In the binary encoding only values that travel as JSON text have
+    /// Value `i` as raw JSON. In SMB1 only values that travel as JSON text have
     /// one; use the typed getters there.
     pub fn raw(&self, i: usize) -> Result<&'a RawValue, FieldError> {
         match self.item(i, "present")? {
             Item::Json(r) => Ok(r),
-            item @ Item::Bin(_) => Err(FieldError::new(i, "raw JSON", &item.describe())),
+            item @ Item::Smb1(_) => Err(FieldError::new(i, "raw JSON", &item.describe())),
         }
     }
 
@@ -270,7 +270,7 @@ impl<'a> Values<'a> {
         let item = self.item(i, "a string")?;
         let s = match item {
             Item::Json(r) => json_str(r),
-            Item::Bin(v) => crate::binary::value::as_str(v).map(Cow::Borrowed),
+            Item::Smb1(v) => crate::smb1::value::as_str(v).map(Cow::Borrowed),
         };
         s.ok_or_else(|| FieldError::new(i, "a string", &item.describe()))
     }
@@ -280,7 +280,7 @@ impl<'a> Values<'a> {
         let item = self.item(i, "an integer")?;
         let n = match item {
             Item::Json(r) => r.get().parse().ok(),
-            Item::Bin(v) => crate::binary::value::as_i64(v),
+            Item::Smb1(v) => crate::smb1::value::as_i64(v),
         };
         n.ok_or_else(|| FieldError::new(i, "an integer", &item.describe()))
     }
@@ -293,7 +293,7 @@ impl<'a> Values<'a> {
                 Some(b'-' | b'0'..=b'9') => r.get().parse().ok(),
                 _ => None,
             },
-            Item::Bin(v) => crate::binary::value::as_f64(v),
+            Item::Smb1(v) => crate::smb1::value::as_f64(v),
         };
         n.ok_or_else(|| FieldError::new(i, "a number", &item.describe()))
     }
@@ -307,7 +307,7 @@ impl<'a> Values<'a> {
                 "false" => Some(false),
                 _ => None,
             },
-            Item::Bin(v) => crate::binary::value::as_bool(v),
+            Item::Smb1(v) => crate::smb1::value::as_bool(v),
         };
         b.ok_or_else(|| FieldError::new(i, "a boolean", &item.describe()))
     }

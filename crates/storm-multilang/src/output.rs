@@ -21,25 +21,25 @@ pub trait Values {
     /// Appends the values as a JSON list.
     fn write_values(&self, out: &mut Vec<u8>) -> serde_json::Result<()>;
 
-    /// Appends the values in the binary encoding (`values`: a count, then the values).
-    fn write_values_binary(&self, out: &mut Vec<u8>) -> Result<(), crate::binary::BinError>;
+    /// Appends the values in SMB1 (`values`: a count, then the values).
+    fn write_values_smb1(&self, out: &mut Vec<u8>) -> Result<(), crate::smb1::Smb1Error>;
 }
 
 impl<V: Values + ?Sized> Values for &V {
     fn write_values(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         (**self).write_values(out)
     }
-    fn write_values_binary(&self, out: &mut Vec<u8>) -> Result<(), crate::binary::BinError> {
-        (**self).write_values_binary(out)
+    fn write_values_smb1(&self, out: &mut Vec<u8>) -> Result<(), crate::smb1::Smb1Error> {
+        (**self).write_values_smb1(out)
     }
 }
 
-fn binary_values<T: Serialize + ?Sized>(
+fn smb1_values<T: Serialize + ?Sized>(
     v: &T,
     out: &mut Vec<u8>,
-) -> Result<(), crate::binary::BinError> {
+) -> Result<(), crate::smb1::Smb1Error> {
     let start = out.len();
-    let r = v.serialize(crate::binary::BinSerializer {
+    let r = v.serialize(crate::smb1::Smb1Serializer {
         out: &mut *out,
         top: true,
     });
@@ -53,8 +53,8 @@ impl<T: Serialize> Values for [T] {
     fn write_values(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         serde_json::to_writer(out, self)
     }
-    fn write_values_binary(&self, out: &mut Vec<u8>) -> Result<(), crate::binary::BinError> {
-        binary_values(self, out)
+    fn write_values_smb1(&self, out: &mut Vec<u8>) -> Result<(), crate::smb1::Smb1Error> {
+        smb1_values(self, out)
     }
 }
 
@@ -62,8 +62,8 @@ impl<T: Serialize, const N: usize> Values for [T; N] {
     fn write_values(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         serde_json::to_writer(out, &self[..])
     }
-    fn write_values_binary(&self, out: &mut Vec<u8>) -> Result<(), crate::binary::BinError> {
-        binary_values(&self[..], out)
+    fn write_values_smb1(&self, out: &mut Vec<u8>) -> Result<(), crate::smb1::Smb1Error> {
+        smb1_values(&self[..], out)
     }
 }
 
@@ -71,8 +71,8 @@ impl<T: Serialize> Values for Vec<T> {
     fn write_values(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         serde_json::to_writer(out, &self[..])
     }
-    fn write_values_binary(&self, out: &mut Vec<u8>) -> Result<(), crate::binary::BinError> {
-        binary_values(&self[..], out)
+    fn write_values_smb1(&self, out: &mut Vec<u8>) -> Result<(), crate::smb1::Smb1Error> {
+        smb1_values(&self[..], out)
     }
 }
 
@@ -83,8 +83,8 @@ macro_rules! tuple_values {
                 // serde writes Rust tuples as JSON lists.
                 serde_json::to_writer(out, self)
             }
-            fn write_values_binary(&self, out: &mut Vec<u8>) -> Result<(), crate::binary::BinError> {
-                binary_values(self, out)
+            fn write_values_smb1(&self, out: &mut Vec<u8>) -> Result<(), crate::smb1::Smb1Error> {
+                smb1_values(self, out)
             }
         }
     };
@@ -236,62 +236,62 @@ pub(crate) enum Format {
     /// Storm's JSON multilang.
     Json,
     /// SMB1 (docs/binary-protocol.md).
-    Binary,
+    Smb1,
 }
 
 /// Appends commands to a buffer, in either encoding.
 pub(crate) mod encode {
     use super::*;
-    use crate::binary::encode as bin;
+    use crate::smb1::encode as smb1_encode;
 
     pub(crate) fn sync(f: Format, out: &mut Vec<u8>) {
         match f {
             Format::Json => json::sync(out),
-            Format::Binary => bin::sync(out),
+            Format::Smb1 => smb1_encode::sync(out),
         }
     }
 
     pub(crate) fn pid(f: Format, out: &mut Vec<u8>, pid: u32) {
         match f {
             Format::Json => json::pid(out, pid),
-            Format::Binary => bin::pid(out, pid),
+            Format::Smb1 => smb1_encode::pid(out, pid),
         }
     }
 
     pub(crate) fn ack(f: Format, out: &mut Vec<u8>, id: TupleId<'_>) {
         match f {
             Format::Json => json::ack(out, id),
-            Format::Binary => bin::ack(out, id),
+            Format::Smb1 => smb1_encode::ack(out, id),
         }
     }
 
     /// Fails a tuple whose id came from a message that could not be parsed: raw JSON in the
-    /// JSON encoding, the id string in the binary one.
+    /// JSON encoding, the id string in SMB1.
     pub(crate) fn fail_salvaged(f: Format, out: &mut Vec<u8>, id: &str) {
         match f {
             Format::Json => json::fail_raw(out, id),
-            Format::Binary => bin::fail(out, TupleId::bin(id)),
+            Format::Smb1 => smb1_encode::fail(out, TupleId::smb1(id)),
         }
     }
 
     pub(crate) fn fail(f: Format, out: &mut Vec<u8>, id: TupleId<'_>) {
         match f {
             Format::Json => json::fail(out, id),
-            Format::Binary => bin::fail(out, id),
+            Format::Smb1 => smb1_encode::fail(out, id),
         }
     }
 
     pub(crate) fn log(f: Format, out: &mut Vec<u8>, level: u8, msg: &str) {
         match f {
             Format::Json => json::log(out, level, msg),
-            Format::Binary => bin::log(out, level, msg),
+            Format::Smb1 => smb1_encode::log(out, level, msg),
         }
     }
 
     pub(crate) fn error(f: Format, out: &mut Vec<u8>, msg: &str) {
         match f {
             Format::Json => json::error(out, msg),
-            Format::Binary => bin::error(out, msg),
+            Format::Smb1 => smb1_encode::error(out, msg),
         }
     }
 
@@ -303,7 +303,7 @@ pub(crate) mod encode {
     ) -> Result<(), String> {
         match f {
             Format::Json => json::metrics(out, name, params).map_err(|e| e.to_string()),
-            Format::Binary => bin::metrics(out, name, params).map_err(|e| e.to_string()),
+            Format::Smb1 => smb1_encode::metrics(out, name, params).map_err(|e| e.to_string()),
         }
     }
 
@@ -317,8 +317,8 @@ pub(crate) mod encode {
     ) -> Result<(), String> {
         match f {
             Format::Json => json::emit(out, opts, input, msg_id, values).map_err(|e| e.to_string()),
-            Format::Binary => {
-                bin::emit(out, opts, input, msg_id, values).map_err(|e| e.to_string())
+            Format::Smb1 => {
+                smb1_encode::emit(out, opts, input, msg_id, values).map_err(|e| e.to_string())
             }
         }
     }
@@ -539,7 +539,7 @@ mod tests {
         json::emit(
             &mut out,
             &Emit::new(),
-            Some(TupleId::bin("-42")),
+            Some(TupleId::smb1("-42")),
             None,
             &("a\"\n\u{1F600}", 3),
         )
@@ -565,7 +565,7 @@ mod tests {
         json::emit(
             &mut out,
             &Emit::new().need_task_ids().unanchored(),
-            Some(TupleId::bin("1")),
+            Some(TupleId::smb1("1")),
             None,
             &[1.5],
         )

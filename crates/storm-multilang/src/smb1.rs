@@ -169,10 +169,10 @@ pub(crate) fn parse(frame: &[u8]) -> Result<Incoming<'_>, MessageError> {
             let n = r.u32("value count")?;
             let mut items = SmallVec::new();
             for _ in 0..n {
-                items.push(crate::message::Item::Bin(r.value("tuple value")?));
+                items.push(crate::message::Item::Smb1(r.value("tuple value")?));
             }
             Incoming::Tuple(Tuple::new(
-                TupleId::bin(id),
+                TupleId::smb1(id),
                 comp.map(Cow::Borrowed),
                 Cow::Borrowed(stream),
                 task,
@@ -182,7 +182,7 @@ pub(crate) fn parse(frame: &[u8]) -> Result<Incoming<'_>, MessageError> {
         SPOUT_CMD => {
             let command = r.str("command")?;
             let id = r.value("message id")?;
-            let id = (id != [T_NULL]).then_some(MessageId::bin(id));
+            let id = (id != [T_NULL]).then_some(MessageId::smb1(id));
             let need_id = || MessageError::new(format!("`{command}` command without an id"));
             Incoming::Command(match command {
                 "next" => Command::Next,
@@ -290,24 +290,24 @@ pub(crate) mod value {
 
 /// Why a value could not be written in SMB1.
 #[derive(Debug)]
-pub struct BinError(String);
+pub struct Smb1Error(String);
 
-impl fmt::Display for BinError {
+impl fmt::Display for Smb1Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
 }
 
-impl std::error::Error for BinError {}
+impl std::error::Error for Smb1Error {}
 
-impl ser::Error for BinError {
+impl ser::Error for Smb1Error {
     fn custom<T: fmt::Display>(msg: T) -> Self {
-        BinError(msg.to_string())
+        Smb1Error(msg.to_string())
     }
 }
 
-fn put_u32(out: &mut Vec<u8>, n: usize) -> Result<(), BinError> {
-    let n = u32::try_from(n).map_err(|_| BinError("a value over 4 GiB".into()))?;
+fn put_u32(out: &mut Vec<u8>, n: usize) -> Result<(), Smb1Error> {
+    let n = u32::try_from(n).map_err(|_| Smb1Error("a value over 4 GiB".into()))?;
     out.extend_from_slice(&n.to_be_bytes());
     Ok(())
 }
@@ -320,7 +320,7 @@ fn put_str(out: &mut Vec<u8>, s: &str) {
 
 /// A serde serializer writing SMB1 values. At the top level (`top`), a sequence is written
 /// as `values` (count and items, no tag).
-pub(crate) struct BinSerializer<'o> {
+pub(crate) struct Smb1Serializer<'o> {
     pub(crate) out: &'o mut Vec<u8>,
     pub(crate) top: bool,
 }
@@ -332,7 +332,7 @@ pub(crate) struct Compound<'o> {
     count: usize,
 }
 
-impl<'o> BinSerializer<'o> {
+impl<'o> Smb1Serializer<'o> {
     fn begin(self, tag: u8) -> Compound<'o> {
         if !self.top || tag == T_MAP {
             self.out.push(tag);
@@ -348,16 +348,16 @@ impl<'o> BinSerializer<'o> {
 }
 
 impl Compound<'_> {
-    fn finish(self) -> Result<(), BinError> {
-        let n = u32::try_from(self.count).map_err(|_| BinError("too many items".into()))?;
+    fn finish(self) -> Result<(), Smb1Error> {
+        let n = u32::try_from(self.count).map_err(|_| Smb1Error("too many items".into()))?;
         self.out[self.count_at..self.count_at + 4].copy_from_slice(&n.to_be_bytes());
         Ok(())
     }
 }
 
-impl<'o> ser::Serializer for BinSerializer<'o> {
+impl<'o> ser::Serializer for Smb1Serializer<'o> {
     type Ok = ();
-    type Error = BinError;
+    type Error = Smb1Error;
     type SerializeSeq = Compound<'o>;
     type SerializeTuple = Compound<'o>;
     type SerializeTupleStruct = Compound<'o>;
@@ -366,34 +366,34 @@ impl<'o> ser::Serializer for BinSerializer<'o> {
     type SerializeStruct = Compound<'o>;
     type SerializeStructVariant = Compound<'o>;
 
-    fn serialize_bool(self, v: bool) -> Result<(), BinError> {
+    fn serialize_bool(self, v: bool) -> Result<(), Smb1Error> {
         self.out.push(if v { T_TRUE } else { T_FALSE });
         Ok(())
     }
-    fn serialize_i8(self, v: i8) -> Result<(), BinError> {
+    fn serialize_i8(self, v: i8) -> Result<(), Smb1Error> {
         self.serialize_i64(v.into())
     }
-    fn serialize_i16(self, v: i16) -> Result<(), BinError> {
+    fn serialize_i16(self, v: i16) -> Result<(), Smb1Error> {
         self.serialize_i64(v.into())
     }
-    fn serialize_i32(self, v: i32) -> Result<(), BinError> {
+    fn serialize_i32(self, v: i32) -> Result<(), Smb1Error> {
         self.serialize_i64(v.into())
     }
-    fn serialize_i64(self, v: i64) -> Result<(), BinError> {
+    fn serialize_i64(self, v: i64) -> Result<(), Smb1Error> {
         self.out.push(T_INT);
         self.out.extend_from_slice(&v.to_be_bytes());
         Ok(())
     }
-    fn serialize_u8(self, v: u8) -> Result<(), BinError> {
+    fn serialize_u8(self, v: u8) -> Result<(), Smb1Error> {
         self.serialize_i64(v.into())
     }
-    fn serialize_u16(self, v: u16) -> Result<(), BinError> {
+    fn serialize_u16(self, v: u16) -> Result<(), Smb1Error> {
         self.serialize_i64(v.into())
     }
-    fn serialize_u32(self, v: u32) -> Result<(), BinError> {
+    fn serialize_u32(self, v: u32) -> Result<(), Smb1Error> {
         self.serialize_i64(v.into())
     }
-    fn serialize_u64(self, v: u64) -> Result<(), BinError> {
+    fn serialize_u64(self, v: u64) -> Result<(), Smb1Error> {
         match i64::try_from(v) {
             Ok(i) => self.serialize_i64(i),
             // Past i64 (Java's long): as JSON text, which json-smart reads as a BigInteger.
@@ -404,39 +404,39 @@ impl<'o> ser::Serializer for BinSerializer<'o> {
             }
         }
     }
-    fn serialize_f32(self, v: f32) -> Result<(), BinError> {
+    fn serialize_f32(self, v: f32) -> Result<(), Smb1Error> {
         self.serialize_f64(v.into())
     }
-    fn serialize_f64(self, v: f64) -> Result<(), BinError> {
+    fn serialize_f64(self, v: f64) -> Result<(), Smb1Error> {
         self.out.push(T_FLOAT);
         self.out.extend_from_slice(&v.to_be_bytes());
         Ok(())
     }
-    fn serialize_char(self, v: char) -> Result<(), BinError> {
+    fn serialize_char(self, v: char) -> Result<(), Smb1Error> {
         self.serialize_str(v.encode_utf8(&mut [0; 4]))
     }
-    fn serialize_str(self, v: &str) -> Result<(), BinError> {
+    fn serialize_str(self, v: &str) -> Result<(), Smb1Error> {
         self.out.push(T_STR);
         put_str(self.out, v);
         Ok(())
     }
-    fn serialize_bytes(self, v: &[u8]) -> Result<(), BinError> {
+    fn serialize_bytes(self, v: &[u8]) -> Result<(), Smb1Error> {
         self.out.push(T_BYTES);
         put_u32(self.out, v.len())?;
         self.out.extend_from_slice(v);
         Ok(())
     }
-    fn serialize_none(self) -> Result<(), BinError> {
+    fn serialize_none(self) -> Result<(), Smb1Error> {
         self.out.push(T_NULL);
         Ok(())
     }
-    fn serialize_some<T: ?Sized + Serialize>(self, v: &T) -> Result<(), BinError> {
+    fn serialize_some<T: ?Sized + Serialize>(self, v: &T) -> Result<(), Smb1Error> {
         v.serialize(self)
     }
-    fn serialize_unit(self) -> Result<(), BinError> {
+    fn serialize_unit(self) -> Result<(), Smb1Error> {
         self.serialize_none()
     }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<(), BinError> {
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Smb1Error> {
         self.serialize_none()
     }
     fn serialize_unit_variant(
@@ -444,14 +444,14 @@ impl<'o> ser::Serializer for BinSerializer<'o> {
         _: &'static str,
         _: u32,
         variant: &'static str,
-    ) -> Result<(), BinError> {
+    ) -> Result<(), Smb1Error> {
         self.serialize_str(variant)
     }
     fn serialize_newtype_struct<T: ?Sized + Serialize>(
         self,
         _: &'static str,
         v: &T,
-    ) -> Result<(), BinError> {
+    ) -> Result<(), Smb1Error> {
         v.serialize(self)
     }
     fn serialize_newtype_variant<T: ?Sized + Serialize>(
@@ -460,23 +460,23 @@ impl<'o> ser::Serializer for BinSerializer<'o> {
         _: u32,
         variant: &'static str,
         v: &T,
-    ) -> Result<(), BinError> {
+    ) -> Result<(), Smb1Error> {
         // As serde_json does: {"Variant": value}
         self.out.push(T_MAP);
         self.out.extend_from_slice(&1u32.to_be_bytes());
         put_str(self.out, variant);
-        v.serialize(BinSerializer {
+        v.serialize(Smb1Serializer {
             out: self.out,
             top: false,
         })
     }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'o>, BinError> {
+    fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'o>, Smb1Error> {
         Ok(self.begin(T_LIST))
     }
-    fn serialize_tuple(self, _: usize) -> Result<Compound<'o>, BinError> {
+    fn serialize_tuple(self, _: usize) -> Result<Compound<'o>, Smb1Error> {
         Ok(self.begin(T_LIST))
     }
-    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Compound<'o>, BinError> {
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Compound<'o>, Smb1Error> {
         Ok(self.begin(T_LIST))
     }
     fn serialize_tuple_variant(
@@ -485,15 +485,15 @@ impl<'o> ser::Serializer for BinSerializer<'o> {
         _: u32,
         _: &'static str,
         _: usize,
-    ) -> Result<Compound<'o>, BinError> {
-        Err(BinError(
+    ) -> Result<Compound<'o>, Smb1Error> {
+        Err(Smb1Error(
             "enum tuple variants are not supported in tuples".into(),
         ))
     }
-    fn serialize_map(self, _: Option<usize>) -> Result<Compound<'o>, BinError> {
+    fn serialize_map(self, _: Option<usize>) -> Result<Compound<'o>, Smb1Error> {
         Ok(self.begin(T_MAP))
     }
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'o>, BinError> {
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'o>, Smb1Error> {
         Ok(self.begin(T_MAP))
     }
     fn serialize_struct_variant(
@@ -502,23 +502,23 @@ impl<'o> ser::Serializer for BinSerializer<'o> {
         _: u32,
         _: &'static str,
         _: usize,
-    ) -> Result<Compound<'o>, BinError> {
-        Err(BinError(
+    ) -> Result<Compound<'o>, Smb1Error> {
+        Err(Smb1Error(
             "enum struct variants are not supported in tuples".into(),
         ))
     }
 }
 
 impl Compound<'_> {
-    fn item<T: ?Sized + Serialize>(&mut self, v: &T) -> Result<(), BinError> {
+    fn item<T: ?Sized + Serialize>(&mut self, v: &T) -> Result<(), Smb1Error> {
         self.count += 1;
-        v.serialize(BinSerializer {
+        v.serialize(Smb1Serializer {
             out: self.out,
             top: false,
         })
     }
 
-    fn key<T: ?Sized + Serialize>(&mut self, k: &T) -> Result<(), BinError> {
+    fn key<T: ?Sized + Serialize>(&mut self, k: &T) -> Result<(), Smb1Error> {
         self.count += 1;
         k.serialize(KeySerializer { out: self.out })
     }
@@ -528,11 +528,11 @@ macro_rules! seq_like {
     ($($trait:ident :: $method:ident),*) => {$(
         impl ser::$trait for Compound<'_> {
             type Ok = ();
-            type Error = BinError;
-            fn $method<T: ?Sized + Serialize>(&mut self, v: &T) -> Result<(), BinError> {
+            type Error = Smb1Error;
+            fn $method<T: ?Sized + Serialize>(&mut self, v: &T) -> Result<(), Smb1Error> {
                 self.item(v)
             }
-            fn end(self) -> Result<(), BinError> {
+            fn end(self) -> Result<(), Smb1Error> {
                 self.finish()
             }
         }
@@ -547,52 +547,52 @@ seq_like!(
 
 impl ser::SerializeMap for Compound<'_> {
     type Ok = ();
-    type Error = BinError;
-    fn serialize_key<T: ?Sized + Serialize>(&mut self, k: &T) -> Result<(), BinError> {
+    type Error = Smb1Error;
+    fn serialize_key<T: ?Sized + Serialize>(&mut self, k: &T) -> Result<(), Smb1Error> {
         self.key(k)
     }
-    fn serialize_value<T: ?Sized + Serialize>(&mut self, v: &T) -> Result<(), BinError> {
-        v.serialize(BinSerializer {
+    fn serialize_value<T: ?Sized + Serialize>(&mut self, v: &T) -> Result<(), Smb1Error> {
+        v.serialize(Smb1Serializer {
             out: self.out,
             top: false,
         })
     }
-    fn end(self) -> Result<(), BinError> {
+    fn end(self) -> Result<(), Smb1Error> {
         self.finish()
     }
 }
 
 impl ser::SerializeStruct for Compound<'_> {
     type Ok = ();
-    type Error = BinError;
+    type Error = Smb1Error;
     fn serialize_field<T: ?Sized + Serialize>(
         &mut self,
         k: &'static str,
         v: &T,
-    ) -> Result<(), BinError> {
+    ) -> Result<(), Smb1Error> {
         self.count += 1;
         put_str(self.out, k);
-        v.serialize(BinSerializer {
+        v.serialize(Smb1Serializer {
             out: self.out,
             top: false,
         })
     }
-    fn end(self) -> Result<(), BinError> {
+    fn end(self) -> Result<(), Smb1Error> {
         self.finish()
     }
 }
 
 impl ser::SerializeStructVariant for Compound<'_> {
     type Ok = ();
-    type Error = BinError;
+    type Error = Smb1Error;
     fn serialize_field<T: ?Sized + Serialize>(
         &mut self,
         k: &'static str,
         v: &T,
-    ) -> Result<(), BinError> {
+    ) -> Result<(), Smb1Error> {
         ser::SerializeStruct::serialize_field(self, k, v)
     }
-    fn end(self) -> Result<(), BinError> {
+    fn end(self) -> Result<(), Smb1Error> {
         self.finish()
     }
 }
@@ -604,68 +604,68 @@ struct KeySerializer<'o> {
 
 impl ser::Serializer for KeySerializer<'_> {
     type Ok = ();
-    type Error = BinError;
-    type SerializeSeq = ser::Impossible<(), BinError>;
-    type SerializeTuple = ser::Impossible<(), BinError>;
-    type SerializeTupleStruct = ser::Impossible<(), BinError>;
-    type SerializeTupleVariant = ser::Impossible<(), BinError>;
-    type SerializeMap = ser::Impossible<(), BinError>;
-    type SerializeStruct = ser::Impossible<(), BinError>;
-    type SerializeStructVariant = ser::Impossible<(), BinError>;
+    type Error = Smb1Error;
+    type SerializeSeq = ser::Impossible<(), Smb1Error>;
+    type SerializeTuple = ser::Impossible<(), Smb1Error>;
+    type SerializeTupleStruct = ser::Impossible<(), Smb1Error>;
+    type SerializeTupleVariant = ser::Impossible<(), Smb1Error>;
+    type SerializeMap = ser::Impossible<(), Smb1Error>;
+    type SerializeStruct = ser::Impossible<(), Smb1Error>;
+    type SerializeStructVariant = ser::Impossible<(), Smb1Error>;
 
-    fn serialize_str(self, v: &str) -> Result<(), BinError> {
+    fn serialize_str(self, v: &str) -> Result<(), Smb1Error> {
         put_str(self.out, v);
         Ok(())
     }
-    fn serialize_char(self, v: char) -> Result<(), BinError> {
+    fn serialize_char(self, v: char) -> Result<(), Smb1Error> {
         self.serialize_str(v.encode_utf8(&mut [0; 4]))
     }
-    fn serialize_i64(self, v: i64) -> Result<(), BinError> {
+    fn serialize_i64(self, v: i64) -> Result<(), Smb1Error> {
         self.serialize_str(&v.to_string())
     }
-    fn serialize_u64(self, v: u64) -> Result<(), BinError> {
+    fn serialize_u64(self, v: u64) -> Result<(), Smb1Error> {
         self.serialize_str(&v.to_string())
     }
-    fn serialize_i8(self, v: i8) -> Result<(), BinError> {
+    fn serialize_i8(self, v: i8) -> Result<(), Smb1Error> {
         self.serialize_i64(v.into())
     }
-    fn serialize_i16(self, v: i16) -> Result<(), BinError> {
+    fn serialize_i16(self, v: i16) -> Result<(), Smb1Error> {
         self.serialize_i64(v.into())
     }
-    fn serialize_i32(self, v: i32) -> Result<(), BinError> {
+    fn serialize_i32(self, v: i32) -> Result<(), Smb1Error> {
         self.serialize_i64(v.into())
     }
-    fn serialize_u8(self, v: u8) -> Result<(), BinError> {
+    fn serialize_u8(self, v: u8) -> Result<(), Smb1Error> {
         self.serialize_u64(v.into())
     }
-    fn serialize_u16(self, v: u16) -> Result<(), BinError> {
+    fn serialize_u16(self, v: u16) -> Result<(), Smb1Error> {
         self.serialize_u64(v.into())
     }
-    fn serialize_u32(self, v: u32) -> Result<(), BinError> {
+    fn serialize_u32(self, v: u32) -> Result<(), Smb1Error> {
         self.serialize_u64(v.into())
     }
-    fn serialize_bool(self, _: bool) -> Result<(), BinError> {
+    fn serialize_bool(self, _: bool) -> Result<(), Smb1Error> {
         Err(key_error())
     }
-    fn serialize_f32(self, _: f32) -> Result<(), BinError> {
+    fn serialize_f32(self, _: f32) -> Result<(), Smb1Error> {
         Err(key_error())
     }
-    fn serialize_f64(self, _: f64) -> Result<(), BinError> {
+    fn serialize_f64(self, _: f64) -> Result<(), Smb1Error> {
         Err(key_error())
     }
-    fn serialize_bytes(self, _: &[u8]) -> Result<(), BinError> {
+    fn serialize_bytes(self, _: &[u8]) -> Result<(), Smb1Error> {
         Err(key_error())
     }
-    fn serialize_none(self) -> Result<(), BinError> {
+    fn serialize_none(self) -> Result<(), Smb1Error> {
         Err(key_error())
     }
-    fn serialize_some<T: ?Sized + Serialize>(self, v: &T) -> Result<(), BinError> {
+    fn serialize_some<T: ?Sized + Serialize>(self, v: &T) -> Result<(), Smb1Error> {
         v.serialize(self)
     }
-    fn serialize_unit(self) -> Result<(), BinError> {
+    fn serialize_unit(self) -> Result<(), Smb1Error> {
         Err(key_error())
     }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<(), BinError> {
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Smb1Error> {
         Err(key_error())
     }
     fn serialize_unit_variant(
@@ -673,14 +673,14 @@ impl ser::Serializer for KeySerializer<'_> {
         _: &'static str,
         _: u32,
         v: &'static str,
-    ) -> Result<(), BinError> {
+    ) -> Result<(), Smb1Error> {
         self.serialize_str(v)
     }
     fn serialize_newtype_struct<T: ?Sized + Serialize>(
         self,
         _: &'static str,
         v: &T,
-    ) -> Result<(), BinError> {
+    ) -> Result<(), Smb1Error> {
         v.serialize(self)
     }
     fn serialize_newtype_variant<T: ?Sized + Serialize>(
@@ -689,20 +689,20 @@ impl ser::Serializer for KeySerializer<'_> {
         _: u32,
         _: &'static str,
         _: &T,
-    ) -> Result<(), BinError> {
+    ) -> Result<(), Smb1Error> {
         Err(key_error())
     }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, BinError> {
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Smb1Error> {
         Err(key_error())
     }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, BinError> {
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Smb1Error> {
         Err(key_error())
     }
     fn serialize_tuple_struct(
         self,
         _: &'static str,
         _: usize,
-    ) -> Result<Self::SerializeTupleStruct, BinError> {
+    ) -> Result<Self::SerializeTupleStruct, Smb1Error> {
         Err(key_error())
     }
     fn serialize_tuple_variant(
@@ -711,17 +711,17 @@ impl ser::Serializer for KeySerializer<'_> {
         _: u32,
         _: &'static str,
         _: usize,
-    ) -> Result<Self::SerializeTupleVariant, BinError> {
+    ) -> Result<Self::SerializeTupleVariant, Smb1Error> {
         Err(key_error())
     }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, BinError> {
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Smb1Error> {
         Err(key_error())
     }
     fn serialize_struct(
         self,
         _: &'static str,
         _: usize,
-    ) -> Result<Self::SerializeStruct, BinError> {
+    ) -> Result<Self::SerializeStruct, Smb1Error> {
         Err(key_error())
     }
     fn serialize_struct_variant(
@@ -730,13 +730,13 @@ impl ser::Serializer for KeySerializer<'_> {
         _: u32,
         _: &'static str,
         _: usize,
-    ) -> Result<Self::SerializeStructVariant, BinError> {
+    ) -> Result<Self::SerializeStructVariant, Smb1Error> {
         Err(key_error())
     }
 }
 
-fn key_error() -> BinError {
-    BinError("map keys must be strings or integers".into())
+fn key_error() -> Smb1Error {
+    Smb1Error("map keys must be strings or integers".into())
 }
 
 /// Encoders of the child's commands. Each writes one whole frame.
@@ -800,10 +800,10 @@ pub(crate) mod encode {
         out: &mut Vec<u8>,
         name: &str,
         params: &P,
-    ) -> Result<(), BinError> {
+    ) -> Result<(), Smb1Error> {
         let s = open(out, METRICS);
         put_str(out, name);
-        if let Err(e) = params.serialize(BinSerializer { out, top: false }) {
+        if let Err(e) = params.serialize(Smb1Serializer { out, top: false }) {
             out.truncate(s);
             return Err(e);
         }
@@ -817,7 +817,7 @@ pub(crate) mod encode {
         input: Option<TupleId<'_>>,
         msg_id: Option<NewMessageId<'_>>,
         values: &V,
-    ) -> Result<(), BinError> {
+    ) -> Result<(), Smb1Error> {
         let s = open(out, EMIT);
         let direct = opts.direct_task.is_some();
         let flags = u8::from(opts.need_task_ids && !direct)
@@ -833,7 +833,7 @@ pub(crate) mod encode {
         }
         match msg_id {
             Some(NewMessageId::U64(n)) => {
-                let _ = BinSerializer { out, top: false }.serialize_u64_value(n);
+                let _ = Smb1Serializer { out, top: false }.serialize_u64_value(n);
             }
             Some(NewMessageId::I64(n)) => {
                 out.push(T_INT);
@@ -858,7 +858,7 @@ pub(crate) mod encode {
             }
             _ => out.extend_from_slice(&0u32.to_be_bytes()),
         }
-        if let Err(e) = values.write_values_binary(out) {
+        if let Err(e) = values.write_values_smb1(out) {
             out.truncate(s);
             return Err(e);
         }
@@ -867,8 +867,8 @@ pub(crate) mod encode {
     }
 }
 
-impl BinSerializer<'_> {
-    fn serialize_u64_value(self, n: u64) -> Result<(), BinError> {
+impl Smb1Serializer<'_> {
+    fn serialize_u64_value(self, n: u64) -> Result<(), Smb1Error> {
         ser::Serializer::serialize_u64(self, n)
     }
 }
@@ -879,7 +879,7 @@ mod tests {
 
     fn values(v: impl crate::output::Values) -> Vec<u8> {
         let mut out = Vec::new();
-        v.write_values_binary(&mut out).unwrap();
+        v.write_values_smb1(&mut out).unwrap();
         out
     }
 
@@ -994,7 +994,7 @@ mod tests {
         encode::emit(
             &mut out,
             &Emit::new(),
-            Some(TupleId::bin("7")),
+            Some(TupleId::smb1("7")),
             None,
             &("w",),
         )
@@ -1022,7 +1022,7 @@ mod tests {
         );
 
         out.clear();
-        encode::ack(&mut out, TupleId::bin("x"));
+        encode::ack(&mut out, TupleId::smb1("x"));
         assert_eq!(out, [0, 0, 0, 7, ACK, T_STR, 0, 0, 0, 1, b'x']);
         out.clear();
         encode::sync(&mut out);

@@ -214,7 +214,7 @@ fn bolt_speaks_smb1_when_spoken_to_in_it() {
 }
 
 #[test]
-fn binary_bad_input_is_reported_failed_and_survived() {
+fn smb1_bad_input_is_reported_failed_and_survived() {
     let mut input = setup();
     // A tuple whose value has an unknown tag: its id is still readable, so it is failed.
     let mut bad = vec![0x02];
