@@ -231,7 +231,7 @@ pub(crate) fn step<B: Bolt>(
                     (Err(e), _) => Some(e.to_string()),
                     (Ok(()), Some(e)) => Some(e),
                 };
-                crate::logger::drain_into(buf, format);
+                crate::output::drain_logs(buf, format);
                 match problem {
                     None => encode::ack(format, buf, id),
                     Some(e) => {

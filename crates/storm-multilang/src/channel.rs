@@ -7,7 +7,6 @@ use std::io::{Read, Write};
 use std::path::Path;
 
 use crate::frame::{Frame, FrameReader, DEFAULT_MAX_MESSAGE, MAX_MESSAGE_KEY};
-use crate::logger;
 use crate::message::{Incoming, Setup};
 use crate::output::{encode, EmitToken, Format, Output};
 use crate::{Error, MessageError};
@@ -133,7 +132,7 @@ impl<R: Read, W: Write> Channel<R, W> {
 
     /// Writes out everything, e.g. at the end of input or after a `sync`.
     pub(crate) fn flush_all(&mut self) -> Result<(), Error> {
-        logger::drain_into(&mut self.out.buf, self.out.format);
+        crate::output::drain_logs(&mut self.out.buf, self.out.format);
         self.out.flush()?;
         Ok(())
     }
@@ -147,7 +146,7 @@ pub(crate) fn report(format: Format, out: &mut Vec<u8>, name: &str, msg: &str) {
 
 /// Moves queued log records to the output and writes it out when it has grown large.
 pub(crate) fn after_message<W: Write>(out: &mut Output<W>) -> Result<(), Error> {
-    logger::drain_into(&mut out.buf, out.format);
+    crate::output::drain_logs(&mut out.buf, out.format);
     if out.buf.len() >= FLUSH_AT {
         out.flush()?;
     }
@@ -159,7 +158,7 @@ macro_rules! read_frame {
     ($chan:expr) => {{
         let out = &mut $chan.out;
         $chan.reader.next_frame(&mut || {
-            $crate::logger::drain_into(&mut out.buf, out.format);
+            $crate::output::drain_logs(&mut out.buf, out.format);
             out.flush()
         })
     }};

@@ -18,8 +18,6 @@ use std::sync::Mutex;
 
 use log::{LevelFilter, Log, Metadata, Record};
 
-use crate::output::{encode, storm_level, Format};
-
 static QUEUE: Mutex<Vec<(u8, String)>> = Mutex::new(Vec::new());
 static PENDING: AtomicBool = AtomicBool::new(false);
 /// Test harnesses alive in the process; while zero, nothing looks at [`CAPTURE`].
@@ -85,18 +83,36 @@ pub fn parse_level(s: &str) -> Option<LevelFilter> {
     })
 }
 
-/// Moves queued records into `out`, encoded as `format`.
+/// Hands every queued record, oldest first, to `write` as (Storm level number, message):
+/// first this thread's captured ones (test harness), then the process-wide queue. The
+/// connection encodes them; this module knows nothing of the wire.
 #[inline]
-pub(crate) fn drain_into(out: &mut Vec<u8>, format: Format) {
+pub(crate) fn drain(mut write: impl FnMut(u8, &str)) {
     if CAPTURING.load(Ordering::Relaxed) > 0 {
-        take_captured(out, format);
+        let records = CAPTURE
+            .try_with(|c| std::mem::take(&mut c.borrow_mut().1))
+            .unwrap_or_default();
+        for (level, msg) in records {
+            write(level, &msg);
+        }
     }
     if PENDING.load(Ordering::Acquire) {
         let mut q = QUEUE.lock().unwrap_or_else(|e| e.into_inner());
         for (level, msg) in q.drain(..) {
-            encode::log(format, out, level, &msg);
+            write(level, &msg);
         }
         PENDING.store(false, Ordering::Release);
+    }
+}
+
+/// Log levels as Storm's multilang `log` command numbers them.
+pub(crate) fn storm_level(level: log::Level) -> u8 {
+    match level {
+        log::Level::Trace => 0,
+        log::Level::Debug => 1,
+        log::Level::Info => 2,
+        log::Level::Warn => 3,
+        log::Level::Error => 4,
     }
 }
 
@@ -111,16 +127,6 @@ impl Capture {
         CAPTURE.with(|c| c.borrow_mut().0 += 1);
         CAPTURING.fetch_add(1, Ordering::Relaxed);
         Capture(std::marker::PhantomData)
-    }
-}
-
-/// Moves this thread's captured records into `out`, encoded as `format`.
-fn take_captured(out: &mut Vec<u8>, format: Format) {
-    let records = CAPTURE
-        .try_with(|c| std::mem::take(&mut c.borrow_mut().1))
-        .unwrap_or_default();
-    for (level, msg) in records {
-        encode::log(format, out, level, &msg);
     }
 }
 

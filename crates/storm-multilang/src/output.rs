@@ -217,15 +217,10 @@ impl NewMessageId<'_> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct EmitToken(pub(crate) u64);
 
-/// Log levels as Storm's multilang `log` command numbers them.
-pub(crate) fn storm_level(level: log::Level) -> u8 {
-    match level {
-        log::Level::Trace => 0,
-        log::Level::Debug => 1,
-        log::Level::Info => 2,
-        log::Level::Warn => 3,
-        log::Level::Error => 4,
-    }
+/// Moves the queued log records into `out` as `log` commands in `format`.
+#[inline]
+pub(crate) fn drain_logs(out: &mut Vec<u8>, format: Format) {
+    crate::logger::drain(|level, msg| encode::log(format, out, level, msg));
 }
 
 const END: &[u8] = b"\nend\n";
@@ -477,7 +472,7 @@ impl Sink<'_> {
         values: &V,
     ) -> Option<EmitToken> {
         // Log records written before this emit go out before it.
-        crate::logger::drain_into(self.buf, self.format);
+        drain_logs(self.buf, self.format);
         match encode::emit(self.format, self.buf, opts, input, id, values) {
             Ok(()) if opts.need_task_ids && opts.direct_task.is_none() => {
                 *self.next_token += 1;

@@ -245,7 +245,7 @@ pub(crate) fn step<S: Spout>(
         )),
     };
     let emit_error = out.sink.emit_error.take();
-    crate::logger::drain_into(out.sink.buf, format);
+    crate::output::drain_logs(out.sink.buf, format);
     if let Err(e) = result {
         report(format, out.sink.buf, &session.name, &e);
     }

@@ -274,7 +274,7 @@ impl Wire {
 
     /// Decodes everything sent since the last call.
     fn reply(&mut self) -> Reply {
-        logger::drain_into(&mut self.buf, Format::Json);
+        crate::output::drain_logs(&mut self.buf, Format::Json);
         let text = String::from_utf8_lossy(&self.buf).into_owned();
         self.buf.clear();
         let sent = text
