@@ -134,6 +134,7 @@ pub mod message;
 pub mod output;
 mod salvage;
 pub mod smb1;
+mod smb1_value;
 pub mod spout;
 pub mod testing;
 

@@ -65,9 +65,9 @@ impl<'a> MessageId<'a> {
     pub fn raw(&self) -> Cow<'a, str> {
         match self.0 {
             MsgIdRepr::Json(r) => Cow::Borrowed(r.get()),
-            MsgIdRepr::Smb1(v) => match crate::smb1::value::as_str(v) {
+            MsgIdRepr::Smb1(v) => match crate::smb1_value::as_str(v) {
                 Some(s) => Cow::Owned(serde_json::to_string(s).unwrap_or_default()),
-                None => Cow::Owned(crate::smb1::value::describe(v)),
+                None => Cow::Owned(crate::smb1_value::describe(v)),
             },
         }
     }
@@ -76,9 +76,9 @@ impl<'a> MessageId<'a> {
     pub fn as_u64(&self) -> Option<u64> {
         match self.0 {
             MsgIdRepr::Json(r) => r.get().parse().ok(),
-            MsgIdRepr::Smb1(v) => crate::smb1::value::as_i64(v)
+            MsgIdRepr::Smb1(v) => crate::smb1_value::as_i64(v)
                 .and_then(|i| u64::try_from(i).ok())
-                .or_else(|| crate::smb1::value::describe(v).parse().ok()),
+                .or_else(|| crate::smb1_value::describe(v).parse().ok()),
         }
     }
 
@@ -86,7 +86,7 @@ impl<'a> MessageId<'a> {
     pub fn as_str(&self) -> Option<Cow<'a, str>> {
         match self.0 {
             MsgIdRepr::Json(r) => json_str(r),
-            MsgIdRepr::Smb1(v) => crate::smb1::value::as_str(v).map(Cow::Borrowed),
+            MsgIdRepr::Smb1(v) => crate::smb1_value::as_str(v).map(Cow::Borrowed),
         }
     }
 }
@@ -229,7 +229,7 @@ impl Item<'_> {
     fn describe(&self) -> String {
         match self {
             Item::Json(r) => r.get().to_owned(),
-            Item::Smb1(v) => crate::smb1::value::describe(v),
+            Item::Smb1(v) => crate::smb1_value::describe(v),
         }
     }
 }
@@ -270,7 +270,7 @@ impl<'a> Values<'a> {
         let item = self.item(i, "a string")?;
         let s = match item {
             Item::Json(r) => json_str(r),
-            Item::Smb1(v) => crate::smb1::value::as_str(v).map(Cow::Borrowed),
+            Item::Smb1(v) => crate::smb1_value::as_str(v).map(Cow::Borrowed),
         };
         s.ok_or_else(|| FieldError::new(i, "a string", &item.describe()))
     }
@@ -280,7 +280,7 @@ impl<'a> Values<'a> {
         let item = self.item(i, "an integer")?;
         let n = match item {
             Item::Json(r) => r.get().parse().ok(),
-            Item::Smb1(v) => crate::smb1::value::as_i64(v),
+            Item::Smb1(v) => crate::smb1_value::as_i64(v),
         };
         n.ok_or_else(|| FieldError::new(i, "an integer", &item.describe()))
     }
@@ -293,7 +293,7 @@ impl<'a> Values<'a> {
                 Some(b'-' | b'0'..=b'9') => r.get().parse().ok(),
                 _ => None,
             },
-            Item::Smb1(v) => crate::smb1::value::as_f64(v),
+            Item::Smb1(v) => crate::smb1_value::as_f64(v),
         };
         n.ok_or_else(|| FieldError::new(i, "a number", &item.describe()))
     }
@@ -307,7 +307,7 @@ impl<'a> Values<'a> {
                 "false" => Some(false),
                 _ => None,
             },
-            Item::Smb1(v) => crate::smb1::value::as_bool(v),
+            Item::Smb1(v) => crate::smb1_value::as_bool(v),
         };
         b.ok_or_else(|| FieldError::new(i, "a boolean", &item.describe()))
     }

@@ -31,16 +31,9 @@ const LOG: u8 = 0x15;
 const ERROR: u8 = 0x16;
 const METRICS: u8 = 0x17;
 
-pub(crate) const T_NULL: u8 = 0x00;
-pub(crate) const T_FALSE: u8 = 0x01;
-pub(crate) const T_TRUE: u8 = 0x02;
-pub(crate) const T_INT: u8 = 0x03;
-pub(crate) const T_FLOAT: u8 = 0x04;
-pub(crate) const T_STR: u8 = 0x05;
-const T_LIST: u8 = 0x06;
-const T_MAP: u8 = 0x07;
-const T_BYTES: u8 = 0x08;
-pub(crate) const T_JSON: u8 = 0x09;
+use crate::smb1_value::{
+    T_BYTES, T_FALSE, T_FLOAT, T_INT, T_JSON, T_LIST, T_MAP, T_NULL, T_STR, T_TRUE,
+};
 
 /// Deepest nesting of lists and maps accepted in a value.
 const MAX_DEPTH: u32 = 128;
@@ -230,62 +223,6 @@ pub(crate) fn salvage_id(frame: &[u8]) -> Option<&str> {
         return None;
     }
     r.str("").ok().filter(|s| !s.is_empty())
-}
-
-/// Value accessors over one encoded value (tag included).
-pub(crate) mod value {
-    use super::*;
-
-    pub(crate) fn as_str(v: &[u8]) -> Option<&str> {
-        let (&tag, rest) = v.split_first()?;
-        match tag {
-            T_STR => std::str::from_utf8(rest.get(4..)?).ok(),
-            _ => None,
-        }
-    }
-
-    pub(crate) fn as_i64(v: &[u8]) -> Option<i64> {
-        match v {
-            [T_INT, b @ ..] => Some(i64::from_be_bytes(b.try_into().ok()?)),
-            [T_JSON, b @ ..] => std::str::from_utf8(b.get(4..)?).ok()?.parse().ok(),
-            _ => None,
-        }
-    }
-
-    pub(crate) fn as_f64(v: &[u8]) -> Option<f64> {
-        match v {
-            [T_FLOAT, b @ ..] => Some(f64::from_be_bytes(b.try_into().ok()?)),
-            [T_INT, ..] => as_i64(v).map(|i| i as f64),
-            _ => None,
-        }
-    }
-
-    pub(crate) fn as_bool(v: &[u8]) -> Option<bool> {
-        match v {
-            [T_TRUE] => Some(true),
-            [T_FALSE] => Some(false),
-            _ => None,
-        }
-    }
-
-    /// A short human-readable rendering, for error messages.
-    pub(crate) fn describe(v: &[u8]) -> String {
-        match v.first() {
-            Some(&T_NULL) => "null".into(),
-            Some(&T_TRUE) => "true".into(),
-            Some(&T_FALSE) => "false".into(),
-            Some(&T_INT) => as_i64(v).map(|i| i.to_string()).unwrap_or_default(),
-            Some(&T_FLOAT) => as_f64(v).map(|f| f.to_string()).unwrap_or_default(),
-            Some(&T_STR) => format!("{:?}", as_str(v).unwrap_or_default()),
-            Some(&T_LIST) => "a list".into(),
-            Some(&T_MAP) => "a map".into(),
-            Some(&T_BYTES) => "bytes".into(),
-            Some(&T_JSON) => std::str::from_utf8(v.get(5..).unwrap_or_default())
-                .unwrap_or_default()
-                .to_owned(),
-            _ => "nothing".into(),
-        }
-    }
 }
 
 /// Why a value could not be written in SMB1.
