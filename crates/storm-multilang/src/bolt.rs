@@ -6,12 +6,13 @@ use std::io::{self, Read, Write};
 
 use serde::Serialize;
 
-use crate::channel::{
-    after_message, parse, read_frame, report, salvage_id, snippet, After, Channel, Session,
+use crate::connection::{
+    after_message, parse, read_frame, report, salvage_id, snippet, After, Connection, Session,
 };
+use crate::emit::{Emit, EmitToken, Values};
 use crate::frame::Frame;
 use crate::message::{Incoming, Setup, Tuple, TupleId};
-use crate::output::{encode, Emit, EmitToken, Format, Sink, Values};
+use crate::output::{encode, Emitter, Format};
 use crate::Error;
 
 /// A bolt: code that turns input tuples into output tuples.
@@ -51,7 +52,7 @@ pub trait Bolt {
 /// What a bolt can send while handling a tuple.
 #[derive(Debug)]
 pub struct BoltOutput<'o> {
-    sink: Sink<'o>,
+    emitter: Emitter<'o>,
     input: Option<TupleId<'o>>,
 }
 
@@ -64,7 +65,7 @@ impl<'o> BoltOutput<'o> {
         next_token: &'o mut u64,
     ) -> Self {
         BoltOutput {
-            sink: Sink {
+            emitter: Emitter {
                 buf,
                 format,
                 awaiting_ids,
@@ -91,19 +92,19 @@ impl<'o> BoltOutput<'o> {
     /// If the values cannot be written as JSON (a map with non-string keys, say), nothing is
     /// emitted and the input tuple is failed when `process` returns.
     pub fn emit_with(&mut self, opts: &Emit<'_>, values: impl Values) -> Option<EmitToken> {
-        self.sink.emit(opts, self.input, None, &values)
+        self.emitter.emit(opts, self.input, None, &values)
     }
 
     /// Reports an error to Storm (UI and worker log) without failing anything.
     pub fn report_error(&mut self, msg: &str) {
-        encode::error(self.sink.format, self.sink.buf, msg);
+        encode::error(self.emitter.format, self.emitter.buf, msg);
     }
 
     /// Sends a metric value. The metric must be registered under `name` on the JVM side
     /// (an `IShellMetric` registered by the ShellBolt subclass): for an unknown name Storm
     /// throws and the worker dies.
     pub fn metrics<P: Serialize + ?Sized>(&mut self, name: &str, params: &P) -> Result<(), String> {
-        encode::metrics(self.sink.format, self.sink.buf, name, params)
+        encode::metrics(self.emitter.format, self.emitter.buf, name, params)
     }
 }
 
@@ -131,38 +132,38 @@ pub fn run_bolt_io<B: Bolt, R: Read, W: Write>(
     output: W,
     max_message: impl Into<Option<usize>>,
 ) -> Result<(), Error> {
-    let mut chan = Channel::new(input, output, max_message.into());
-    let setup = chan.handshake()?;
-    let format = chan.out.format;
+    let mut conn = Connection::new(input, output, max_message.into());
+    let setup = conn.handshake()?;
+    let format = conn.out.format;
     if let Err(msg) = prepare(
         &mut bolt,
         &setup,
-        &mut chan.session,
+        &mut conn.session,
         format,
-        &mut chan.out.buf,
+        &mut conn.out.buf,
     ) {
-        let _ = chan.flush_all();
+        let _ = conn.flush_all();
         return Err(Error::Component(msg));
     }
-    chan.flush_all()?;
-    let limit = chan.reader.limit();
+    conn.flush_all()?;
+    let limit = conn.reader.limit();
     loop {
-        let frame = match read_frame!(chan)? {
-            None => return chan.flush_all(),
+        let frame = match read_frame!(conn)? {
+            None => return conn.flush_all(),
             Some(f) => f,
         };
         let after = step(
             &mut bolt,
-            &mut chan.session,
+            &mut conn.session,
             format,
-            &mut chan.out.buf,
+            &mut conn.out.buf,
             frame,
             limit,
         );
         if after == After::FlushNow {
-            chan.out.flush()?;
+            conn.out.flush()?;
         }
-        after_message(&mut chan.out)?;
+        after_message(&mut conn.out)?;
     }
 }
 
@@ -213,7 +214,7 @@ pub(crate) fn step<B: Bolt>(
                 return After::FlushNow;
             }
             Ok(Incoming::Tuple(t)) => {
-                let id = t.id_ref();
+                let id = t.anchor();
                 let mut out = BoltOutput::new(
                     buf,
                     format,
@@ -226,7 +227,7 @@ pub(crate) fn step<B: Bolt>(
                 } else {
                     bolt.process(&t, &mut out)
                 };
-                let problem = match (result, out.sink.emit_error.take()) {
+                let problem = match (result, out.emitter.emit_error.take()) {
                     (Ok(()), None) => None,
                     (Err(e), _) => Some(e.to_string()),
                     (Ok(()), Some(e)) => Some(e),

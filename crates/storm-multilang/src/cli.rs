@@ -14,8 +14,8 @@ use std::process::ExitCode;
 use log::LevelFilter;
 
 use crate::bolt::{run_bolt_io, Bolt, BoltOutput};
+use crate::emit::EmitToken;
 use crate::message::{parse_bool, Conf, Setup, Tuple};
-use crate::output::EmitToken;
 use crate::spout::{run_spout_io, Spout, SpoutOutput};
 use crate::{logger, MessageId};
 

@@ -78,17 +78,44 @@
 //!    with [`Spout`], [`cli::run_spout_main`] and `ShellSpout`.
 //!
 //! # Layout
-//! - [`frame`]: splitting the input into messages at `end` lines, flushing before blocking.
-//! - [`message`]: the wire types Storm sends: [`Tuple`], [`Command`], [`Setup`], [`Conf`].
-//! - [`output`]: the [`Values`] of an emit, [`Emit`] routing options, command encoding.
-//! - [`bolt`]: the [`Bolt`] trait and [`run_bolt`] (basic-bolt ack/fail semantics).
-//! - [`spout`]: the [`Spout`] trait and [`run_spout`] (a `sync` after every command).
-//! - [`smb1`]: SMB1, the optional binary wire format (docs/binary-protocol.md), detected from the
-//!   first bytes Storm sends.
-//! - [`logger`]: the `log` facade, routed to Storm's `log` command.
-//! - [`cli`]: flags and topology-conf settings for component binaries.
+//!
+//! Modules in dependency order: each uses only modules above it; the first four use nothing
+//! of the crate.
+//! - `error`: [`Error`], [`MessageError`], [`FieldError`]: what can go wrong.
+//! - [`logger`]: the `log` facade; queues records for the connection, knows no wire format.
+//! - `salvage`: recovers the top-level `"id"` of a JSON message that failed to parse.
+//! - `smb1_value`: one SMB1-encoded value: type tags and typed accessors.
+//! - [`message`]: what Storm sends, borrowed from the read buffer: [`Tuple`],
+//!   [`TupleValues`], [`Command`], [`MessageId`], [`Setup`], [`Conf`], [`Context`].
+//! - `emit`: what a component sends, before encoding: [`Values`], [`Emit`],
+//!   [`NewMessageId`], [`EmitToken`].
+//! - [`smb1`]: SMB1, the optional binary wire format (docs/binary-protocol.md): parsing,
+//!   encoding, its serde serializer.
+//! - `output`: the output buffer ([`Values`] and commands encoded in the stream's format)
+//!   and the writer it is flushed to.
+//! - [`frame`]: splitting the input into messages (`end` lines, or SMB1's length prefixes,
+//!   detected from the first bytes), flushing before any read that could block.
+//! - `connection`: the connection to Storm: reader, writer, handshake, the session state
+//!   (task-id queue, stderr name), reports, and when output is flushed and logs drained.
+//! - [`bolt`]: the [`Bolt`] trait, [`BoltOutput`] and [`run_bolt`] (basic-bolt semantics).
+//! - [`spout`]: the [`Spout`] trait, [`SpoutOutput`] and [`run_spout`] (`sync` after each
+//!   command).
 //! - [`testing`]: an in-process harness that drives a bolt or spout in unit tests.
-//! - [`Error`], [`MessageError`], [`FieldError`]: what can go wrong.
+//! - [`cli`]: flags and topology-conf settings for component binaries, and their `main`.
+//!
+//! # Names
+//!
+//! Incoming things are named for what Storm sends, outgoing ones for what the component
+//! hands the runner:
+//! - [`TupleValues`] are the values of a tuple received (still encoded, typed on access);
+//!   [`Values`] is the trait for values emitted (Rust tuples, arrays, `Vec`s).
+//! - [`Tuple::id`] is a tuple's id as text (for messages); [`Tuple::anchor`] is the same id
+//!   as a [`TupleId`] to anchor emits to.
+//! - [`NewMessageId`] is the id a spout gives a reliable emit; [`MessageId`] is that id as
+//!   Storm hands it back in `ack` and `fail`.
+//! - [`BoltOutput`] and [`SpoutOutput`] are what a component writes through while its code
+//!   runs; inside, an `Emitter` encodes emits into the output buffer of the one `Connection`
+//!   that owns the pipes.
 //!
 //! # Example
 //!
@@ -123,15 +150,16 @@
 #![deny(missing_docs)]
 
 pub mod bolt;
-mod channel;
 pub mod cli;
+mod connection;
+mod emit;
 mod error;
 pub mod frame;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod logger;
 pub mod message;
-pub mod output;
+mod output;
 mod salvage;
 pub mod smb1;
 mod smb1_value;
@@ -139,11 +167,11 @@ pub mod spout;
 pub mod testing;
 
 pub use bolt::{run_bolt, run_bolt_io, Bolt, BoltOutput};
+pub use emit::{Emit, EmitToken, NewMessageId, Values};
 pub use error::{Error, FieldError, MessageError};
 pub use message::{
-    Command, Conf, Context, Incoming, MessageId, Setup, TaskIds, Tuple, Values as TupleValues,
+    Command, Conf, Context, Incoming, MessageId, Setup, TaskIds, Tuple, TupleId, TupleValues,
 };
-pub use output::{Emit, EmitToken, NewMessageId, Values};
 pub use spout::{run_spout, run_spout_io, Spout, SpoutOutput};
 
 /// Parses one message; exposed for fuzzing and benchmarks.

@@ -146,7 +146,7 @@ pub struct Tuple<'a> {
     component: Option<Cow<'a, str>>,
     stream: Cow<'a, str>,
     task: i64,
-    values: Values<'a>,
+    values: TupleValues<'a>,
 }
 
 impl<'a> Tuple<'a> {
@@ -155,7 +155,7 @@ impl<'a> Tuple<'a> {
         component: Option<Cow<'a, str>>,
         stream: Cow<'a, str>,
         task: i64,
-        values: Values<'a>,
+        values: TupleValues<'a>,
     ) -> Self {
         Tuple {
             id,
@@ -166,8 +166,9 @@ impl<'a> Tuple<'a> {
         }
     }
 
-    /// The tuple id, for anchoring.
-    pub fn id_ref(&self) -> TupleId<'a> {
+    /// The tuple's id as an anchor: what [`crate::Emit::anchored_to`] takes. (For its text,
+    /// see [`Tuple::id`].)
+    pub fn anchor(&self) -> TupleId<'a> {
         self.id
     }
 
@@ -192,7 +193,7 @@ impl<'a> Tuple<'a> {
     }
 
     /// The values.
-    pub fn values(&self) -> &Values<'a> {
+    pub fn values(&self) -> &TupleValues<'a> {
         &self.values
     }
 
@@ -214,7 +215,7 @@ impl<'a> Tuple<'a> {
 
 /// The values of a tuple, each still encoded (JSON text, or SMB1 bytes) until asked for.
 #[derive(Debug)]
-pub struct Values<'a> {
+pub struct TupleValues<'a> {
     items: SmallVec<[Item<'a>; 4]>,
 }
 
@@ -234,9 +235,9 @@ impl Item<'_> {
     }
 }
 
-impl<'a> Values<'a> {
+impl<'a> TupleValues<'a> {
     pub(crate) fn new(items: SmallVec<[Item<'a>; 4]>) -> Self {
-        Values { items }
+        TupleValues { items }
     }
 
     /// How many values the tuple has.
@@ -393,7 +394,7 @@ fn from_wire(w: Wire<'_>) -> Result<Incoming<'_>, MessageError> {
         component: w.comp,
         stream,
         task,
-        values: Values {
+        values: TupleValues {
             items: items.into_iter().map(Item::Json).collect(),
         },
     }))
@@ -590,7 +591,7 @@ mod tests {
         assert_eq!(t.values().len(), 5);
         assert_eq!(t.id(), "-1");
         let mut raw = Vec::new();
-        t.id_ref().write_json(&mut raw);
+        t.anchor().write_json(&mut raw);
         assert_eq!(raw, b"\"-1\"");
         assert_eq!(
             (t.component(), t.stream(), t.task()),

@@ -1,221 +1,15 @@
-//! Writing commands to Storm: JSON encoded straight into one reused buffer.
+//! Writing commands to Storm: encoded (JSON or SMB1, as the stream speaks) straight into one
+//! reused buffer.
 //!
 //! Nothing here touches the pipe. The runners own the buffer and write it out when there is
 //! nothing more to read (or after a `sync`), so a burst of emits costs one `write` call.
 
 use std::io::{self, Write};
 
-use crate::message::TupleId;
 use serde::Serialize;
 
-/// The values of an emitted tuple: a Rust tuple, array, slice or `Vec` of anything
-/// `serde::Serialize`, written as a JSON list.
-///
-/// ```
-/// use storm_multilang::Values;
-/// let mut out = Vec::new();
-/// ("cow", 3u64).write_values(&mut out).unwrap();
-/// assert_eq!(out, br#"["cow",3]"#);
-/// ```
-pub trait Values {
-    /// Appends the values as a JSON list.
-    fn write_values(&self, out: &mut Vec<u8>) -> serde_json::Result<()>;
-
-    /// Appends the values in SMB1 (`values`: a count, then the values).
-    fn write_values_smb1(&self, out: &mut Vec<u8>) -> Result<(), crate::smb1::Smb1Error>;
-}
-
-impl<V: Values + ?Sized> Values for &V {
-    fn write_values(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
-        (**self).write_values(out)
-    }
-    fn write_values_smb1(&self, out: &mut Vec<u8>) -> Result<(), crate::smb1::Smb1Error> {
-        (**self).write_values_smb1(out)
-    }
-}
-
-fn smb1_values<T: Serialize + ?Sized>(
-    v: &T,
-    out: &mut Vec<u8>,
-) -> Result<(), crate::smb1::Smb1Error> {
-    let start = out.len();
-    let r = v.serialize(crate::smb1::Smb1Serializer {
-        out: &mut *out,
-        top: true,
-    });
-    if r.is_err() {
-        out.truncate(start);
-    }
-    r
-}
-
-impl<T: Serialize> Values for [T] {
-    fn write_values(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
-        serde_json::to_writer(out, self)
-    }
-    fn write_values_smb1(&self, out: &mut Vec<u8>) -> Result<(), crate::smb1::Smb1Error> {
-        smb1_values(self, out)
-    }
-}
-
-impl<T: Serialize, const N: usize> Values for [T; N] {
-    fn write_values(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
-        serde_json::to_writer(out, &self[..])
-    }
-    fn write_values_smb1(&self, out: &mut Vec<u8>) -> Result<(), crate::smb1::Smb1Error> {
-        smb1_values(&self[..], out)
-    }
-}
-
-impl<T: Serialize> Values for Vec<T> {
-    fn write_values(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
-        serde_json::to_writer(out, &self[..])
-    }
-    fn write_values_smb1(&self, out: &mut Vec<u8>) -> Result<(), crate::smb1::Smb1Error> {
-        smb1_values(&self[..], out)
-    }
-}
-
-macro_rules! tuple_values {
-    ($($name:ident),+) => {
-        impl<$($name: Serialize),+> Values for ($($name,)+) {
-            fn write_values(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
-                // serde writes Rust tuples as JSON lists.
-                serde_json::to_writer(out, self)
-            }
-            fn write_values_smb1(&self, out: &mut Vec<u8>) -> Result<(), crate::smb1::Smb1Error> {
-                smb1_values(self, out)
-            }
-        }
-    };
-}
-tuple_values!(A);
-tuple_values!(A, B);
-tuple_values!(A, B, C);
-tuple_values!(A, B, C, D);
-tuple_values!(A, B, C, D, E);
-tuple_values!(A, B, C, D, E, F);
-tuple_values!(A, B, C, D, E, F, G);
-tuple_values!(A, B, C, D, E, F, G, H);
-
-/// How an emit is routed. The default: the default stream, anchored to the input tuple (in a
-/// bolt), and no task ids asked for.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Emit<'e> {
-    pub(crate) stream: Option<&'e str>,
-    pub(crate) direct_task: Option<u32>,
-    pub(crate) need_task_ids: bool,
-    pub(crate) anchors: Anchors<'e>,
-}
-
-/// Which tuples a bolt's emit is anchored to.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) enum Anchors<'e> {
-    /// The tuple being processed.
-    #[default]
-    Input,
-    /// None: the emitted tuple starts no tree of the input's.
-    None,
-    /// These tuples.
-    These(&'e [TupleId<'e>]),
-}
-
-impl<'e> Emit<'e> {
-    /// The defaults.
-    pub fn new() -> Self {
-        Emit::default()
-    }
-
-    /// Emits on `stream` instead of the default stream.
-    pub fn stream(mut self, stream: &'e str) -> Self {
-        self.stream = Some(stream);
-        self
-    }
-
-    /// Sends the tuple to this task only (the stream must be declared direct).
-    pub fn direct(mut self, task: u32) -> Self {
-        self.direct_task = Some(task);
-        self
-    }
-
-    /// Asks Storm for the ids of the tasks the tuple went to; they arrive later through the
-    /// component's `task_ids` hook, matched by the returned [`EmitToken`]. This costs a round trip
-    /// per emit on the JVM side, so it is off unless asked for. Ignored for direct emits, which
-    /// never get ids back.
-    pub fn need_task_ids(mut self) -> Self {
-        self.need_task_ids = true;
-        self
-    }
-
-    /// Bolts: do not anchor the emitted tuple to the input.
-    pub fn unanchored(mut self) -> Self {
-        self.anchors = Anchors::None;
-        self
-    }
-
-    /// Bolts: anchor to these tuples ([`crate::Tuple::id_ref`]).
-    pub fn anchored_to(mut self, ids: &'e [TupleId<'e>]) -> Self {
-        self.anchors = Anchors::These(ids);
-        self
-    }
-}
-
-/// A spout's message id for a reliable emit: a number or a string. Storm hands it back in the
-/// `ack` or `fail` command as [`crate::MessageId`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NewMessageId<'a> {
-    /// An unsigned integer id.
-    U64(u64),
-    /// A signed integer id.
-    I64(i64),
-    /// A string id.
-    Str(&'a str),
-}
-
-impl From<u64> for NewMessageId<'_> {
-    fn from(v: u64) -> Self {
-        NewMessageId::U64(v)
-    }
-}
-
-impl From<u32> for NewMessageId<'_> {
-    fn from(v: u32) -> Self {
-        NewMessageId::U64(v.into())
-    }
-}
-
-impl From<i64> for NewMessageId<'_> {
-    fn from(v: i64) -> Self {
-        NewMessageId::I64(v)
-    }
-}
-
-impl<'a> From<&'a str> for NewMessageId<'a> {
-    fn from(v: &'a str) -> Self {
-        NewMessageId::Str(v)
-    }
-}
-
-impl<'a> From<&'a String> for NewMessageId<'a> {
-    fn from(v: &'a String) -> Self {
-        NewMessageId::Str(v)
-    }
-}
-
-impl NewMessageId<'_> {
-    fn write(self, out: &mut Vec<u8>) {
-        // Writes into a Vec cannot fail.
-        let _ = match self {
-            NewMessageId::U64(n) => write!(out, "{n}"),
-            NewMessageId::I64(n) => write!(out, "{n}"),
-            NewMessageId::Str(s) => serde_json::to_writer(&mut *out, s).map_err(io::Error::from),
-        };
-    }
-}
-
-/// Identifies an emit that asked for task ids.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct EmitToken(pub(crate) u64);
+use crate::emit::{Anchors, Emit, EmitToken, NewMessageId, Values};
+use crate::message::TupleId;
 
 /// Moves the queued log records into `out` as `log` commands in `format`.
 #[inline]
@@ -328,6 +122,15 @@ pub(crate) mod json {
         let _ = serde_json::to_writer(&mut *out, s);
     }
 
+    fn message_id(out: &mut Vec<u8>, id: NewMessageId<'_>) {
+        // Writes into a Vec cannot fail.
+        let _ = match id {
+            NewMessageId::U64(n) => write!(out, "{n}"),
+            NewMessageId::I64(n) => write!(out, "{n}"),
+            NewMessageId::Str(s) => serde_json::to_writer(&mut *out, s).map_err(io::Error::from),
+        };
+    }
+
     pub(crate) fn sync(out: &mut Vec<u8>) {
         out.extend_from_slice(b"{\"command\":\"sync\"}");
         out.extend_from_slice(END);
@@ -408,7 +211,7 @@ pub(crate) mod json {
         out.extend_from_slice(b"{\"command\":\"emit\"");
         if let Some(id) = msg_id {
             out.extend_from_slice(b",\"id\":");
-            id.write(out);
+            message_id(out, id);
         }
         match (opts.anchors, input) {
             (Anchors::Input, Some(id)) => {
@@ -440,7 +243,7 @@ pub(crate) mod json {
             out.extend_from_slice(b",\"need_task_ids\":false");
         }
         out.extend_from_slice(b",\"tuple\":");
-        if let Err(e) = values.write_values(out) {
+        if let Err(e) = values.serialize_values(&mut serde_json::Serializer::new(&mut *out)) {
             out.truncate(start);
             return Err(e);
         }
@@ -453,7 +256,7 @@ pub(crate) mod json {
 /// What bolts and spouts write through while their code runs: the output buffer in the
 /// stream's encoding, the queue of emits awaiting task ids, and the first emit error.
 #[derive(Debug)]
-pub(crate) struct Sink<'o> {
+pub(crate) struct Emitter<'o> {
     pub(crate) buf: &'o mut Vec<u8>,
     pub(crate) format: Format,
     pub(crate) awaiting_ids: &'o mut std::collections::VecDeque<EmitToken>,
@@ -461,7 +264,7 @@ pub(crate) struct Sink<'o> {
     pub(crate) emit_error: Option<String>,
 }
 
-impl Sink<'_> {
+impl Emitter<'_> {
     /// Encodes one emit; a token when it asked for task ids. An encoding error is kept (the
     /// first one) and nothing is written.
     pub(crate) fn emit<V: Values + ?Sized>(

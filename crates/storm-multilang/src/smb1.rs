@@ -11,9 +11,9 @@ use std::fmt;
 use serde::ser::{self, Serialize};
 use smallvec::SmallVec;
 
+use crate::emit::{Anchors, Emit, NewMessageId};
 use crate::error::MessageError;
-use crate::message::{Command, Incoming, MessageId, TaskIds, Tuple, TupleId, Values};
-use crate::output::{Anchors, Emit, NewMessageId};
+use crate::message::{Command, Incoming, MessageId, TaskIds, Tuple, TupleId, TupleValues};
 
 /// The five bytes that open an SMB1 stream.
 pub const MAGIC: [u8; 5] = [0, b'S', b'M', b'B', 1];
@@ -169,7 +169,7 @@ pub(crate) fn parse(frame: &[u8]) -> Result<Incoming<'_>, MessageError> {
                 comp.map(Cow::Borrowed),
                 Cow::Borrowed(stream),
                 task,
-                Values::new(items),
+                TupleValues::new(items),
             ))
         }
         SPOUT_CMD => {
@@ -748,7 +748,7 @@ pub(crate) mod encode {
         Ok(())
     }
 
-    pub(crate) fn emit<V: crate::output::Values + ?Sized>(
+    pub(crate) fn emit<V: crate::emit::Values + ?Sized>(
         out: &mut Vec<u8>,
         opts: &Emit<'_>,
         input: Option<TupleId<'_>>,
@@ -795,7 +795,10 @@ pub(crate) mod encode {
             }
             _ => out.extend_from_slice(&0u32.to_be_bytes()),
         }
-        if let Err(e) = values.write_values_smb1(out) {
+        if let Err(e) = values.serialize_values(Smb1Serializer {
+            out: &mut *out,
+            top: true,
+        }) {
             out.truncate(s);
             return Err(e);
         }
@@ -814,9 +817,13 @@ impl Smb1Serializer<'_> {
 mod tests {
     use super::*;
 
-    fn values(v: impl crate::output::Values) -> Vec<u8> {
+    fn values(v: impl crate::emit::Values) -> Vec<u8> {
         let mut out = Vec::new();
-        v.write_values_smb1(&mut out).unwrap();
+        v.serialize_values(Smb1Serializer {
+            out: &mut out,
+            top: true,
+        })
+        .unwrap();
         out
     }
 

@@ -6,10 +6,13 @@ use std::io::{self, Read, Write};
 
 use serde::Serialize;
 
-use crate::channel::{after_message, parse, read_frame, report, snippet, After, Channel, Session};
+use crate::connection::{
+    after_message, parse, read_frame, report, snippet, After, Connection, Session,
+};
+use crate::emit::{Emit, EmitToken, NewMessageId, Values};
 use crate::frame::Frame;
 use crate::message::{Command, Incoming, MessageId, Setup};
-use crate::output::{encode, Emit, EmitToken, Format, NewMessageId, Sink, Values};
+use crate::output::{encode, Emitter, Format};
 use crate::Error;
 
 /// A spout: the source of a topology's tuples.
@@ -64,7 +67,7 @@ pub trait Spout {
 /// What a spout can send while handling a command.
 #[derive(Debug)]
 pub struct SpoutOutput<'o> {
-    sink: Sink<'o>,
+    emitter: Emitter<'o>,
 }
 
 impl<'o> SpoutOutput<'o> {
@@ -75,7 +78,7 @@ impl<'o> SpoutOutput<'o> {
         next_token: &'o mut u64,
     ) -> Self {
         SpoutOutput {
-            sink: Sink {
+            emitter: Emitter {
                 buf,
                 format,
                 awaiting_ids,
@@ -103,17 +106,17 @@ impl<'o> SpoutOutput<'o> {
         id: Option<NewMessageId<'_>>,
         values: impl Values,
     ) -> Option<EmitToken> {
-        self.sink.emit(opts, None, id, &values)
+        self.emitter.emit(opts, None, id, &values)
     }
 
     /// Reports an error to Storm (UI and worker log).
     pub fn report_error(&mut self, msg: &str) {
-        encode::error(self.sink.format, self.sink.buf, msg);
+        encode::error(self.emitter.format, self.emitter.buf, msg);
     }
 
     /// Sends a metric value; see [`crate::BoltOutput::metrics`] for the JVM-side requirement.
     pub fn metrics<P: Serialize + ?Sized>(&mut self, name: &str, params: &P) -> Result<(), String> {
-        encode::metrics(self.sink.format, self.sink.buf, name, params)
+        encode::metrics(self.emitter.format, self.emitter.buf, name, params)
     }
 }
 
@@ -131,36 +134,36 @@ pub fn run_spout_io<S: Spout, R: Read, W: Write>(
     output: W,
     max_message: impl Into<Option<usize>>,
 ) -> Result<(), Error> {
-    let mut chan = Channel::new(input, output, max_message.into());
-    let setup = chan.handshake()?;
-    let format = chan.out.format;
+    let mut conn = Connection::new(input, output, max_message.into());
+    let setup = conn.handshake()?;
+    let format = conn.out.format;
     if let Err(msg) = open(
         &mut spout,
         &setup,
-        &mut chan.session,
+        &mut conn.session,
         format,
-        &mut chan.out.buf,
+        &mut conn.out.buf,
     ) {
-        let _ = chan.flush_all();
+        let _ = conn.flush_all();
         return Err(Error::Component(msg));
     }
-    chan.flush_all()?;
-    let limit = chan.reader.limit();
+    conn.flush_all()?;
+    let limit = conn.reader.limit();
     loop {
-        let frame = match read_frame!(chan)? {
-            None => return chan.flush_all(),
+        let frame = match read_frame!(conn)? {
+            None => return conn.flush_all(),
             Some(f) => f,
         };
         match step(
             &mut spout,
-            &mut chan.session,
+            &mut conn.session,
             format,
-            &mut chan.out.buf,
+            &mut conn.out.buf,
             frame,
             limit,
         ) {
-            After::FlushNow => chan.flush_all()?,
-            After::Continue => after_message(&mut chan.out)?,
+            After::FlushNow => conn.flush_all()?,
+            After::Continue => after_message(&mut conn.out)?,
         }
     }
 }
@@ -218,14 +221,14 @@ pub(crate) fn step<S: Spout>(
     let result = match parse(format, bytes) {
         Ok(Incoming::TaskIds(ids)) => {
             // Task ids answer an emit; Storm waits for nothing here, so no sync.
-            match out.sink.awaiting_ids.pop_front() {
+            match out.emitter.awaiting_ids.pop_front() {
                 Some(token) => spout.task_ids(token, &ids, &mut out),
                 None => {
                     let msg = format!(
                         "got task ids {:?} that no emit asked for: ignored",
                         &ids[..]
                     );
-                    report(format, out.sink.buf, &session.name, &msg);
+                    report(format, out.emitter.buf, &session.name, &msg);
                 }
             }
             return After::Continue;
@@ -244,13 +247,13 @@ pub(crate) fn step<S: Spout>(
             snippet(format, bytes)
         )),
     };
-    let emit_error = out.sink.emit_error.take();
-    crate::output::drain_logs(out.sink.buf, format);
+    let emit_error = out.emitter.emit_error.take();
+    crate::output::drain_logs(out.emitter.buf, format);
     if let Err(e) = result {
-        report(format, out.sink.buf, &session.name, &e);
+        report(format, out.emitter.buf, &session.name, &e);
     }
     if let Some(e) = emit_error {
-        report(format, out.sink.buf, &session.name, &e);
+        report(format, out.emitter.buf, &session.name, &e);
     }
     encode::sync(format, buf);
     After::FlushNow

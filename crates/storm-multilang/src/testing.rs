@@ -48,7 +48,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::bolt::{self, Bolt};
-use crate::channel::Session;
+use crate::connection::Session;
 use crate::frame::{Frame, DEFAULT_MAX_MESSAGE};
 use crate::logger::{self, Capture};
 use crate::message::Setup;

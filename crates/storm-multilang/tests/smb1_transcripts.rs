@@ -161,7 +161,7 @@ impl Bolt for Splitter {
     fn process(&mut self, t: &Tuple<'_>, out: &mut BoltOutput<'_>) -> Result<(), String> {
         let text = t.str(0).map_err(|e| e.to_string())?;
         if text == "route" {
-            let anchors = [t.id_ref()];
+            let anchors = [t.anchor()];
             out.emit_with(
                 &Emit::new().stream("side").direct(5).anchored_to(&anchors),
                 ("d", 1.5),

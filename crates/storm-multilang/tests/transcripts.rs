@@ -31,7 +31,7 @@ impl Bolt for TestBolt {
                 Ok(())
             }
             "route" => {
-                let anchors = [t.id_ref()];
+                let anchors = [t.anchor()];
                 out.emit_with(&Emit::new().stream("side").direct(4), ("d",));
                 out.emit_with(&Emit::new().unanchored(), ("u",));
                 out.emit_with(&Emit::new().anchored_to(&anchors), ("x", 1.5, true));

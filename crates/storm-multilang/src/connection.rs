@@ -6,9 +6,10 @@ use std::fs::File;
 use std::io::{Read, Write};
 use std::path::Path;
 
+use crate::emit::EmitToken;
 use crate::frame::{Frame, FrameReader, DEFAULT_MAX_MESSAGE, MAX_MESSAGE_KEY};
 use crate::message::{Incoming, Setup};
-use crate::output::{encode, EmitToken, Format, Output};
+use crate::output::{encode, Format, Output};
 use crate::{Error, MessageError};
 
 /// Output is written early when this much is buffered, so a burst of emits stays bounded.
@@ -55,7 +56,7 @@ pub(crate) enum After {
 
 /// Both ends of the pipe to Storm.
 #[derive(Debug)]
-pub(crate) struct Channel<R: Read, W: Write> {
+pub(crate) struct Connection<R: Read, W: Write> {
     pub(crate) reader: FrameReader<R>,
     pub(crate) out: Output<W>,
     pub(crate) session: Session,
@@ -63,11 +64,11 @@ pub(crate) struct Channel<R: Read, W: Write> {
     conf_limit: bool,
 }
 
-impl<R: Read, W: Write> Channel<R, W> {
+impl<R: Read, W: Write> Connection<R, W> {
     /// `max_message`: the caller's limit, or `None` to take it from the handshake's conf
     /// ([`MAX_MESSAGE_KEY`]) and else [`DEFAULT_MAX_MESSAGE`].
     pub(crate) fn new(input: R, output: W, max_message: Option<usize>) -> Self {
-        Channel {
+        Connection {
             reader: FrameReader::with_limit(input, max_message.unwrap_or(DEFAULT_MAX_MESSAGE)),
             conf_limit: max_message.is_none(),
             out: Output::new(output),
@@ -155,9 +156,9 @@ pub(crate) fn after_message<W: Write>(out: &mut Output<W>) -> Result<(), Error> 
 
 /// The callback the frame reader runs before it blocks: everything pending goes out first.
 macro_rules! read_frame {
-    ($chan:expr) => {{
-        let out = &mut $chan.out;
-        $chan.reader.next_frame(&mut || {
+    ($conn:expr) => {{
+        let out = &mut $conn.out;
+        $conn.reader.next_frame(&mut || {
             $crate::output::drain_logs(&mut out.buf, out.format);
             out.flush()
         })
