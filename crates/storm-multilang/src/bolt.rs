@@ -6,9 +6,8 @@ use std::io::{self, Read, Write};
 
 use serde::Serialize;
 
-use crate::connection::{
-    after_message, parse, read_frame, report, salvage_id, snippet, After, Connection, Session,
-};
+use crate::codec::{Codec, Json, Smb1};
+use crate::connection::{after_message, read_frame, report, After, Connection, Session};
 use crate::emit::{Emit, EmitToken, Values};
 use crate::frame::Frame;
 use crate::message::{Incoming, Setup, Tuple, TupleId};
@@ -127,21 +126,26 @@ pub fn run_bolt<B: Bolt>(bolt: B) -> Result<(), Error> {
 /// ([`MAX_MESSAGE_KEY`](crate::frame::MAX_MESSAGE_KEY)), else 64 MiB; a number given here wins
 /// over the conf, the way a command-line flag does.
 pub fn run_bolt_io<B: Bolt, R: Read, W: Write>(
-    mut bolt: B,
+    bolt: B,
     input: R,
     output: W,
     max_message: impl Into<Option<usize>>,
 ) -> Result<(), Error> {
     let mut conn = Connection::new(input, output, max_message.into());
     let setup = conn.handshake()?;
-    let format = conn.out.format;
-    if let Err(msg) = prepare(
-        &mut bolt,
-        &setup,
-        &mut conn.session,
-        format,
-        &mut conn.out.buf,
-    ) {
+    // The format is known now: from here on each has its own compiled loop.
+    match conn.out.format {
+        Format::Json => bolt_loop::<B, R, W, Json>(bolt, conn, &setup),
+        Format::Smb1 => bolt_loop::<B, R, W, Smb1>(bolt, conn, &setup),
+    }
+}
+
+fn bolt_loop<B: Bolt, R: Read, W: Write, C: Codec>(
+    mut bolt: B,
+    mut conn: Connection<R, W>,
+    setup: &Setup,
+) -> Result<(), Error> {
+    if let Err(msg) = prepare::<B, C>(&mut bolt, setup, &mut conn.session, &mut conn.out.buf) {
         let _ = conn.flush_all();
         return Err(Error::Component(msg));
     }
@@ -152,10 +156,9 @@ pub fn run_bolt_io<B: Bolt, R: Read, W: Write>(
             None => return conn.flush_all(),
             Some(f) => f,
         };
-        let after = step(
+        let after = step::<B, C>(
             &mut bolt,
             &mut conn.session,
-            format,
             &mut conn.out.buf,
             frame,
             limit,
@@ -168,13 +171,13 @@ pub fn run_bolt_io<B: Bolt, R: Read, W: Write>(
 }
 
 /// Calls the bolt's `prepare`; on error the message has been reported (to `buf` and stderr).
-pub(crate) fn prepare<B: Bolt>(
+pub(crate) fn prepare<B: Bolt, C: Codec>(
     bolt: &mut B,
     setup: &Setup,
     session: &mut Session,
-    format: Format,
     buf: &mut Vec<u8>,
 ) -> Result<(), String> {
+    let format = C::FORMAT;
     let mut out = BoltOutput::new(
         buf,
         format,
@@ -184,7 +187,7 @@ pub(crate) fn prepare<B: Bolt>(
     );
     if let Err(e) = bolt.prepare(setup, &mut out) {
         let msg = format!("prepare failed: {e}");
-        report(format, buf, &session.name, &msg);
+        report::<C>(buf, &session.name, &msg);
         return Err(msg);
     }
     Ok(())
@@ -192,25 +195,25 @@ pub(crate) fn prepare<B: Bolt>(
 
 /// Handles one message from Storm: everything it answers goes to `buf`. The in-process test
 /// harness ([`crate::testing`]) calls this too, so tests see exactly what Storm would.
-pub(crate) fn step<B: Bolt>(
+pub(crate) fn step<B: Bolt, C: Codec>(
     bolt: &mut B,
     session: &mut Session,
-    format: Format,
     buf: &mut Vec<u8>,
     frame: Frame<'_>,
     limit: usize,
 ) -> After {
+    let format = C::FORMAT;
     match frame {
         Frame::Oversized { len, id } => {
             let msg = format!("dropped a message of {len} bytes, over the limit of {limit} bytes");
-            report(format, buf, &session.name, &msg);
+            report::<C>(buf, &session.name, &msg);
             if let Some(id) = id {
-                encode::fail_salvaged(format, buf, &id);
+                C::fail_salvaged(buf, &id);
             }
         }
-        Frame::Message(bytes) => match parse(format, bytes) {
+        Frame::Message(bytes) => match C::parse(bytes) {
             Ok(Incoming::Tuple(t)) if t.is_heartbeat() => {
-                encode::sync(format, buf);
+                C::sync(buf);
                 return After::FlushNow;
             }
             Ok(Incoming::Tuple(t)) => {
@@ -234,11 +237,11 @@ pub(crate) fn step<B: Bolt>(
                 };
                 crate::output::drain_logs(buf, format);
                 match problem {
-                    None => encode::ack(format, buf, id),
+                    None => C::ack(buf, id),
                     Some(e) => {
                         let msg = format!("tuple {} from {} failed: {e}", t.id(), t.component());
-                        report(format, buf, &session.name, &msg);
-                        encode::fail(format, buf, id);
+                        report::<C>(buf, &session.name, &msg);
+                        C::fail(buf, id);
                     }
                 }
             }
@@ -253,8 +256,7 @@ pub(crate) fn step<B: Bolt>(
                     );
                     bolt.task_ids(token, &ids, &mut out);
                 }
-                None => report(
-                    format,
+                None => report::<C>(
                     buf,
                     &session.name,
                     &format!(
@@ -264,24 +266,23 @@ pub(crate) fn step<B: Bolt>(
                 ),
             },
             Ok(Incoming::Command(c)) => {
-                report(
-                    format,
+                report::<C>(
                     buf,
                     &session.name,
                     &format!("a bolt got a spout command ({c:?}): ignored"),
                 );
             }
             Err(e) => {
-                let id = salvage_id(format, bytes);
+                let id = C::salvage_id(bytes);
                 let msg = match &id {
                     Some(id) => {
-                        format!("bad tuple {id} failed: {e}: {}", snippet(format, bytes))
+                        format!("bad tuple {id} failed: {e}: {}", C::snippet(bytes))
                     }
-                    None => format!("bad message ignored: {e}: {}", snippet(format, bytes)),
+                    None => format!("bad message ignored: {e}: {}", C::snippet(bytes)),
                 };
-                report(format, buf, &session.name, &msg);
+                report::<C>(buf, &session.name, &msg);
                 if let Some(id) = id {
-                    encode::fail_salvaged(format, buf, &id);
+                    C::fail_salvaged(buf, &id);
                 }
             }
         },

@@ -6,11 +6,12 @@ use std::fs::File;
 use std::io::{Read, Write};
 use std::path::Path;
 
+use crate::codec::{Codec, Json, Smb1};
 use crate::emit::EmitToken;
 use crate::frame::{Frame, FrameReader, DEFAULT_MAX_MESSAGE, MAX_MESSAGE_KEY};
-use crate::message::{Incoming, Setup};
-use crate::output::{encode, Format, Output};
-use crate::{Error, MessageError};
+use crate::message::Setup;
+use crate::output::{Format, Output};
+use crate::Error;
 
 /// Output is written early when this much is buffered, so a burst of emits stays bounded.
 pub(crate) const FLUSH_AT: usize = 256 << 10;
@@ -126,7 +127,10 @@ impl<R: Read, W: Write> Connection<R, W> {
             Error::Handshake(format!("cannot create pid file {}: {e}", path.display()))
         })?;
         self.session.name_after(&setup);
-        encode::pid(self.out.format, &mut self.out.buf, pid);
+        match self.out.format {
+            Format::Json => Json::pid(&mut self.out.buf, pid),
+            Format::Smb1 => Smb1::pid(&mut self.out.buf, pid),
+        }
         self.out.flush()?;
         Ok(setup)
     }
@@ -140,8 +144,8 @@ impl<R: Read, W: Write> Connection<R, W> {
 }
 
 /// Reports a problem to Storm (`error` command, shown in the UI) and on stderr.
-pub(crate) fn report(format: Format, out: &mut Vec<u8>, name: &str, msg: &str) {
-    encode::error(format, out, msg);
+pub(crate) fn report<C: Codec>(out: &mut Vec<u8>, name: &str, msg: &str) {
+    C::error(out, msg);
     eprintln!("{name}: error: {msg}");
 }
 
@@ -165,36 +169,3 @@ macro_rules! read_frame {
     }};
 }
 pub(crate) use read_frame;
-
-/// Parses a message in the stream's encoding.
-pub(crate) fn parse(format: Format, bytes: &[u8]) -> Result<Incoming<'_>, MessageError> {
-    match format {
-        Format::Json => crate::message::parse(bytes),
-        Format::Smb1 => crate::smb1::parse(bytes),
-    }
-}
-
-/// The tuple id of a message that could not be parsed, as the stream's encoding fails it:
-/// raw JSON (quotes included) for JSON, the plain id for SMB1.
-pub(crate) fn salvage_id(format: Format, bytes: &[u8]) -> Option<String> {
-    match format {
-        Format::Json => crate::salvage::top_level_id(bytes),
-        Format::Smb1 => crate::smb1::salvage_id(bytes).map(str::to_owned),
-    }
-}
-
-/// The start of a bad message, for an error report: text for JSON, hex for SMB1.
-pub(crate) fn snippet(format: Format, bytes: &[u8]) -> String {
-    if format == Format::Smb1 {
-        let hex: Vec<String> = bytes.iter().take(32).map(|b| format!("{b:02x}")).collect();
-        let more = if bytes.len() > 32 { " …" } else { "" };
-        return format!("{}{more}", hex.join(" "));
-    }
-    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(120)]);
-    let text = text.trim();
-    if bytes.len() > 120 {
-        format!("{text}…")
-    } else {
-        text.to_owned()
-    }
-}

@@ -151,6 +151,7 @@
 
 pub mod bolt;
 pub mod cli;
+mod codec;
 mod connection;
 mod emit;
 mod error;

@@ -28,47 +28,13 @@ pub(crate) enum Format {
     Smb1,
 }
 
-/// Appends commands to a buffer, in either encoding.
+/// What a component's code writes (emits, errors, metrics) and the log records, in the
+/// format its [`Emitter`] was given: the one place that picks an encoder at run time, because
+/// [`crate::BoltOutput`] and [`crate::SpoutOutput`] are not generic. The runners' own
+/// commands go through [`crate::codec::Codec`], chosen at compile time.
 pub(crate) mod encode {
     use super::*;
     use crate::smb1::encode as smb1_encode;
-
-    pub(crate) fn sync(f: Format, out: &mut Vec<u8>) {
-        match f {
-            Format::Json => json::sync(out),
-            Format::Smb1 => smb1_encode::sync(out),
-        }
-    }
-
-    pub(crate) fn pid(f: Format, out: &mut Vec<u8>, pid: u32) {
-        match f {
-            Format::Json => json::pid(out, pid),
-            Format::Smb1 => smb1_encode::pid(out, pid),
-        }
-    }
-
-    pub(crate) fn ack(f: Format, out: &mut Vec<u8>, id: TupleId<'_>) {
-        match f {
-            Format::Json => json::ack(out, id),
-            Format::Smb1 => smb1_encode::ack(out, id),
-        }
-    }
-
-    /// Fails a tuple whose id came from a message that could not be parsed: raw JSON in the
-    /// JSON encoding, the id string in SMB1.
-    pub(crate) fn fail_salvaged(f: Format, out: &mut Vec<u8>, id: &str) {
-        match f {
-            Format::Json => json::fail_raw(out, id),
-            Format::Smb1 => smb1_encode::fail(out, TupleId::smb1(id)),
-        }
-    }
-
-    pub(crate) fn fail(f: Format, out: &mut Vec<u8>, id: TupleId<'_>) {
-        match f {
-            Format::Json => json::fail(out, id),
-            Format::Smb1 => smb1_encode::fail(out, id),
-        }
-    }
 
     pub(crate) fn log(f: Format, out: &mut Vec<u8>, level: u8, msg: &str) {
         match f {

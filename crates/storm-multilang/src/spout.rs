@@ -6,9 +6,8 @@ use std::io::{self, Read, Write};
 
 use serde::Serialize;
 
-use crate::connection::{
-    after_message, parse, read_frame, report, snippet, After, Connection, Session,
-};
+use crate::codec::{Codec, Json, Smb1};
+use crate::connection::{after_message, read_frame, report, After, Connection, Session};
 use crate::emit::{Emit, EmitToken, NewMessageId, Values};
 use crate::frame::Frame;
 use crate::message::{Command, Incoming, MessageId, Setup};
@@ -129,21 +128,26 @@ pub fn run_spout<S: Spout>(spout: S) -> Result<(), Error> {
 
 /// Runs a spout on any byte streams; `max_message` as in [`run_bolt_io`](crate::run_bolt_io).
 pub fn run_spout_io<S: Spout, R: Read, W: Write>(
-    mut spout: S,
+    spout: S,
     input: R,
     output: W,
     max_message: impl Into<Option<usize>>,
 ) -> Result<(), Error> {
     let mut conn = Connection::new(input, output, max_message.into());
     let setup = conn.handshake()?;
-    let format = conn.out.format;
-    if let Err(msg) = open(
-        &mut spout,
-        &setup,
-        &mut conn.session,
-        format,
-        &mut conn.out.buf,
-    ) {
+    // The format is known now: from here on each has its own compiled loop.
+    match conn.out.format {
+        Format::Json => spout_loop::<S, R, W, Json>(spout, conn, &setup),
+        Format::Smb1 => spout_loop::<S, R, W, Smb1>(spout, conn, &setup),
+    }
+}
+
+fn spout_loop<S: Spout, R: Read, W: Write, C: Codec>(
+    mut spout: S,
+    mut conn: Connection<R, W>,
+    setup: &Setup,
+) -> Result<(), Error> {
+    if let Err(msg) = open::<S, C>(&mut spout, setup, &mut conn.session, &mut conn.out.buf) {
         let _ = conn.flush_all();
         return Err(Error::Component(msg));
     }
@@ -154,10 +158,9 @@ pub fn run_spout_io<S: Spout, R: Read, W: Write>(
             None => return conn.flush_all(),
             Some(f) => f,
         };
-        match step(
+        match step::<S, C>(
             &mut spout,
             &mut conn.session,
-            format,
             &mut conn.out.buf,
             frame,
             limit,
@@ -169,13 +172,13 @@ pub fn run_spout_io<S: Spout, R: Read, W: Write>(
 }
 
 /// Calls the spout's `open`; on error the message has been reported (to `buf` and stderr).
-pub(crate) fn open<S: Spout>(
+pub(crate) fn open<S: Spout, C: Codec>(
     spout: &mut S,
     setup: &Setup,
     session: &mut Session,
-    format: Format,
     buf: &mut Vec<u8>,
 ) -> Result<(), String> {
+    let format = C::FORMAT;
     let mut out = SpoutOutput::new(
         buf,
         format,
@@ -184,7 +187,7 @@ pub(crate) fn open<S: Spout>(
     );
     if let Err(e) = spout.open(setup, &mut out) {
         let msg = format!("open failed: {e}");
-        report(format, buf, &session.name, &msg);
+        report::<C>(buf, &session.name, &msg);
         return Err(msg);
     }
     Ok(())
@@ -193,20 +196,20 @@ pub(crate) fn open<S: Spout>(
 /// Handles one message from Storm: everything it answers goes to `buf`, and
 /// [`After::FlushNow`] once it ends with the `sync` Storm waits for. The in-process test
 /// harness ([`crate::testing`]) calls this too.
-pub(crate) fn step<S: Spout>(
+pub(crate) fn step<S: Spout, C: Codec>(
     spout: &mut S,
     session: &mut Session,
-    format: Format,
     buf: &mut Vec<u8>,
     frame: Frame<'_>,
     limit: usize,
 ) -> After {
+    let format = C::FORMAT;
     let bytes = match frame {
         Frame::Oversized { len, .. } => {
             let msg = format!("dropped a message of {len} bytes, over the limit of {limit} bytes");
-            report(format, buf, &session.name, &msg);
+            report::<C>(buf, &session.name, &msg);
             // Storm waits for an answer to whatever it sent.
-            encode::sync(format, buf);
+            C::sync(buf);
             return After::FlushNow;
         }
         Frame::Message(bytes) => bytes,
@@ -218,7 +221,7 @@ pub(crate) fn step<S: Spout>(
         &mut session.next_token,
     );
     let hook = |what: &str, r: Result<(), S::Error>| r.map_err(|e| format!("{what} failed: {e}"));
-    let result = match parse(format, bytes) {
+    let result = match C::parse(bytes) {
         Ok(Incoming::TaskIds(ids)) => {
             // Task ids answer an emit; Storm waits for nothing here, so no sync.
             match out.emitter.awaiting_ids.pop_front() {
@@ -228,7 +231,7 @@ pub(crate) fn step<S: Spout>(
                         "got task ids {:?} that no emit asked for: ignored",
                         &ids[..]
                     );
-                    report(format, out.emitter.buf, &session.name, &msg);
+                    report::<C>(out.emitter.buf, &session.name, &msg);
                 }
             }
             return After::Continue;
@@ -242,19 +245,16 @@ pub(crate) fn step<S: Spout>(
             Command::Other(name) => Err(format!("unknown command {name:?}: ignored")),
         },
         Ok(Incoming::Tuple(t)) => Err(format!("a spout got a tuple (id {}): ignored", t.id())),
-        Err(e) => Err(format!(
-            "bad message ignored: {e}: {}",
-            snippet(format, bytes)
-        )),
+        Err(e) => Err(format!("bad message ignored: {e}: {}", C::snippet(bytes))),
     };
     let emit_error = out.emitter.emit_error.take();
     crate::output::drain_logs(out.emitter.buf, format);
     if let Err(e) = result {
-        report(format, out.emitter.buf, &session.name, &e);
+        report::<C>(out.emitter.buf, &session.name, &e);
     }
     if let Some(e) = emit_error {
-        report(format, out.emitter.buf, &session.name, &e);
+        report::<C>(out.emitter.buf, &session.name, &e);
     }
-    encode::sync(format, buf);
+    C::sync(buf);
     After::FlushNow
 }

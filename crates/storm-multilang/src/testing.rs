@@ -48,6 +48,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::bolt::{self, Bolt};
+use crate::codec::Json;
 use crate::connection::Session;
 use crate::frame::{Frame, DEFAULT_MAX_MESSAGE};
 use crate::logger::{self, Capture};
@@ -367,13 +368,7 @@ impl<B: Bolt> BoltHarness<B> {
     /// sent (the error report).
     pub fn start(mut bolt: B, setup: &Setup) -> Result<Self, Reply> {
         let mut wire = Wire::new(setup);
-        let r = bolt::prepare(
-            &mut bolt,
-            setup,
-            &mut wire.session,
-            Format::Json,
-            &mut wire.buf,
-        );
+        let r = bolt::prepare::<B, Json>(&mut bolt, setup, &mut wire.session, &mut wire.buf);
         let prepared = wire.reply();
         match r {
             Ok(()) => Ok(BoltHarness {
@@ -436,10 +431,9 @@ impl<B: Bolt> BoltHarness<B> {
 
     /// Sends raw bytes as one message (bad input, say).
     pub fn raw(&mut self, message: &[u8]) -> Reply {
-        bolt::step(
+        bolt::step::<B, Json>(
             &mut self.bolt,
             &mut self.wire.session,
-            Format::Json,
             &mut self.wire.buf,
             Frame::Message(message),
             DEFAULT_MAX_MESSAGE,
@@ -534,13 +528,7 @@ impl<S: Spout> SpoutHarness<S> {
     /// Opens the spout with this setup; on failure, what the runner sent.
     pub fn start(mut spout: S, setup: &Setup) -> Result<Self, Reply> {
         let mut wire = Wire::new(setup);
-        let r = spout::open(
-            &mut spout,
-            setup,
-            &mut wire.session,
-            Format::Json,
-            &mut wire.buf,
-        );
+        let r = spout::open::<S, Json>(&mut spout, setup, &mut wire.session, &mut wire.buf);
         let opened = wire.reply();
         match r {
             Ok(()) => Ok(SpoutHarness {
@@ -591,10 +579,9 @@ impl<S: Spout> SpoutHarness<S> {
 
     /// Sends raw bytes as one message.
     pub fn raw(&mut self, message: &[u8]) -> Reply {
-        spout::step(
+        spout::step::<S, Json>(
             &mut self.spout,
             &mut self.wire.session,
-            Format::Json,
             &mut self.wire.buf,
             Frame::Message(message),
             DEFAULT_MAX_MESSAGE,
