@@ -88,7 +88,7 @@ impl<'o> BoltOutput<'o> {
 
     /// Emits with explicit routing; returns a token when task ids were asked for.
     ///
-    /// If the values cannot be written as JSON (a map with non-string keys, say), nothing is
+    /// If the values cannot be written in the stream's format (a map with non-string keys, say), nothing is
     /// emitted and the input tuple is failed when `process` returns.
     pub fn emit_with(&mut self, opts: &Emit<'_>, values: impl Values) -> Option<EmitToken> {
         self.emitter.emit(opts, self.input, None, &values)

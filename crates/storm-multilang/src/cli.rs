@@ -282,8 +282,8 @@ fn start(app: &App) -> Result<(Args, Option<usize>), ExitCode> {
         Ok(Action::Run(args)) => {
             if std::io::stdin().is_terminal() {
                 eprintln!(
-                    "{} is an Apache Storm multilang component: Storm starts it and speaks JSON \
-                     with it on stdin/stdout. Run it from a topology (see the README), or see \
+                    "{} is an Apache Storm multilang component: Storm starts it and speaks the \
+                     multilang protocol with it on stdin/stdout. Run it from a topology (see the README), or see \
                      `{} --help`.",
                     app.name, app.name
                 );

@@ -52,7 +52,7 @@ impl From<io::Error> for Error {
     }
 }
 
-/// A message that arrived whole but could not be understood: bad JSON, invalid UTF-8,
+/// A message that arrived whole but could not be understood: bad JSON or SMB1, invalid UTF-8,
 /// a missing or mistyped field, an unknown command.
 ///
 /// Runners report it (Storm's `error` command and stderr), fail the tuple when its id can be

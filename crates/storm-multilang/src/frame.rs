@@ -1,8 +1,9 @@
-//! Framing: splitting the input into messages that end at a line `end`.
+//! Framing: splitting the input into messages: JSON messages that end at a line `end`, or
+//! SMB1's length-prefixed frames, told apart by the first bytes of the stream.
 //!
 //! [`FrameReader`] reads into one buffer that it reuses for the whole life of the process and
 //! hands out each message as a slice of that buffer: nothing is copied between the pipe and the
-//! JSON parser. A message may span several lines; `\r\n` line ends are accepted. Before every
+//! parser. A JSON message may span several lines; `\r\n` line ends are accepted. Before every
 //! read that could block it calls back, which is where the runners flush their output, so a
 //! tuple is never left unsent while we wait for Storm.
 

@@ -11,19 +11,52 @@
 const MAX_ID_LEN: usize = 128;
 
 /// A streaming scanner for the top-level `"id"` string of a JSON object.
+///
+/// A small state machine over single bytes; it never builds a value and never fails, it only
+/// finds an id or does not. The states:
+///
+/// - **Outside strings** (`in_string` false): structure only. `{` / `[` enter a level
+///   (`depth`); the first byte of the message decides `top_is_object`, and only a top-level
+///   object has keys worth reading. At depth 1, a `,` (or the opening `{`) means a key comes
+///   next (`expect_key`); a `:` after the key `id` means its value comes next (`value_is_id`).
+///   Any other byte (a digit, `true`, ...) cancels `value_is_id` and `key_is_id`: a
+///   non-string id is never taken.
+/// - **In a string** (`in_string` true) until an unescaped `"` (`escaped` tracks a pending
+///   backslash). A string opened where a top-level key was expected is a key (`reading_key`):
+///   its first bytes go to `key`, and at its end `key_is_id` records whether it was exactly
+///   `id`. A string opened at depth 1 while `value_is_id` is the id itself (`capturing`): its
+///   bytes, quotes included, go to `captured`, given up past [`MAX_ID_LEN`].
+/// - **Found**: a captured string that is a valid, non-empty JSON string becomes `found`
+///   (raw JSON, quotes included, as the JSON codec echoes it), and every later byte is
+///   ignored.
+///
+/// Nested objects never reach the depth-1 rules, so an `"id"` inside the tuple values is
+/// never taken.
 #[derive(Debug, Default)]
 pub(crate) struct IdScanner {
+    /// Nesting of `{` and `[` (1: inside the top-level object).
     depth: u32,
+    /// The message is an object (only then has it a top-level `"id"`).
     top_is_object: bool,
+    /// Inside a JSON string.
     in_string: bool,
+    /// The previous byte in the string was an unescaped backslash.
     escaped: bool,
+    /// At depth 1, the next string is a key.
     expect_key: bool,
+    /// The current string is a top-level key.
     reading_key: bool,
+    /// The first bytes of that key (enough to tell `id"` from anything else).
     key: Vec<u8>,
+    /// The last top-level key read was `id`, and its `:` has not come yet.
     key_is_id: bool,
+    /// The next value is the top-level id's.
     value_is_id: bool,
+    /// The current string is the id's value: its bytes go to `captured`.
     capturing: bool,
+    /// The id so far, quotes included.
     captured: Vec<u8>,
+    /// The id, once complete and valid.
     found: Option<String>,
 }
 

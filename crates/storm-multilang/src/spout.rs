@@ -98,7 +98,8 @@ impl<'o> SpoutOutput<'o> {
     }
 
     /// Emits with explicit routing; returns a token when task ids were asked for.
-    /// If the values cannot be written as JSON, nothing is emitted and an error is reported.
+    /// If the values cannot be written in the stream's format, nothing is emitted and an error
+    /// is reported.
     pub fn emit_with(
         &mut self,
         opts: &Emit<'_>,

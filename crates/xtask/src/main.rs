@@ -1,7 +1,7 @@
 //! Project tasks, run as `cargo xtask <task>` (an alias in .cargo/config.toml).
 //!
 //! - `dist [-p NAME]...`: builds the component binaries in release mode, statically linked
-//!   (glibc with `crt-static`: the musl target cannot be installed here), and copies them,
+//!   (glibc with `crt-static`, so no musl toolchain is needed), and copies them,
 //!   executable, into `multilang/resources/`, the folder the Maven and Leiningen builds
 //!   package as the topology jar's `resources/`. Without `-p`, every component binary crate
 //!   of the workspace (see [`components`]); with `-p`, the ones named. Any other native
