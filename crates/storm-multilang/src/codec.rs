@@ -8,8 +8,9 @@
 //! (the component's trait methods would otherwise be); they carry the [`Format`] and choose
 //! the encoder per emit in one place (`output::encode`).
 
+use crate::json;
 use crate::message::{Incoming, TupleId};
-use crate::output::{json, Format};
+use crate::output::Format;
 use crate::MessageError;
 
 /// Parsing what Storm sends and encoding what the runners answer, in one wire format.
@@ -52,7 +53,7 @@ impl Codec for Json {
     const FORMAT: Format = Format::Json;
 
     fn parse(bytes: &[u8]) -> Result<Incoming<'_>, MessageError> {
-        crate::message::parse(bytes)
+        json::parse(bytes)
     }
 
     /// Raw JSON, quotes included: echoed as it came.

@@ -89,19 +89,25 @@
 //!   [`TupleValues`], [`Command`], [`MessageId`], [`Setup`], [`Conf`], [`Context`].
 //! - `emit`: what a component sends, before encoding: [`Values`], [`Emit`],
 //!   [`NewMessageId`], [`EmitToken`].
+//! - `json`: Storm's JSON multilang: the parser (values kept as raw JSON) and the encoders.
 //! - [`smb1`]: SMB1, the optional binary wire format (docs/binary-protocol.md): parsing,
 //!   encoding, its serde serializer.
-//! - `output`: the output buffer ([`Values`] and commands encoded in the stream's format)
-//!   and the writer it is flushed to.
+//! - `output`: the output buffer, the writer it is flushed to, and the `Emitter` that
+//!   encodes a component's emits in the stream's format (the one run-time format choice).
+//! - `codec`: the `Codec` trait with its `Json` and `Smb1` implementations, chosen once
+//!   after the handshake; the bolt and spout loops are compiled per codec.
 //! - [`frame`]: splitting the input into messages (`end` lines, or SMB1's length prefixes,
 //!   detected from the first bytes), flushing before any read that could block.
-//! - `connection`: the connection to Storm: reader, writer, handshake, the session state
-//!   (task-id queue, stderr name), reports, and when output is flushed and logs drained.
+//! - `connection`: the one connection to Storm, shared by both runners: reader, writer,
+//!   handshake (format detection, pid file), the session state (task-id queue, stderr name),
+//!   reports, and the flush policy (before any blocking read, after a `sync`, past 256 KiB),
+//!   where queued log records are drained.
 //! - [`bolt`]: the [`Bolt`] trait, [`BoltOutput`] and [`run_bolt`] (basic-bolt semantics).
 //! - [`spout`]: the [`Spout`] trait, [`SpoutOutput`] and [`run_spout`] (`sync` after each
 //!   command).
 //! - [`testing`]: an in-process harness that drives a bolt or spout in unit tests.
 //! - [`cli`]: flags and topology-conf settings for component binaries, and their `main`.
+//! - `fuzzing` (hidden): the entry point of the `cargo fuzz` target.
 //!
 //! # Names
 //!
@@ -158,6 +164,7 @@ mod error;
 pub mod frame;
 #[doc(hidden)]
 pub mod fuzzing;
+mod json;
 pub mod logger;
 pub mod message;
 mod output;
@@ -177,5 +184,5 @@ pub use spout::{run_spout, run_spout_io, Spout, SpoutOutput};
 
 /// Parses one message; exposed for fuzzing and benchmarks.
 pub fn parse_message(frame: &[u8]) -> Result<Incoming<'_>, MessageError> {
-    message::parse(frame)
+    json::parse(frame)
 }

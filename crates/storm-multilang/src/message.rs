@@ -1,4 +1,5 @@
-//! The wire types: what Storm sends, parsed without copying.
+//! What Storm sends, as the component sees it: borrowed from the read buffer, whichever
+//! format it came in (the codecs, `json` and [`crate::smb1`], build these).
 //!
 //! Every type here borrows from the frame it was parsed from. Strings are `Cow<'a, str>`:
 //! borrowed unless a JSON escape forces a copy. Tuple values stay raw JSON until the
@@ -57,6 +58,10 @@ enum MsgIdRepr<'a> {
 }
 
 impl<'a> MessageId<'a> {
+    pub(crate) fn json(value: &'a RawValue) -> Self {
+        MessageId(MsgIdRepr::Json(value))
+    }
+
     pub(crate) fn smb1(value: &'a [u8]) -> Self {
         MessageId(MsgIdRepr::Smb1(value))
     }
@@ -109,6 +114,10 @@ enum IdRepr<'a> {
 }
 
 impl<'a> TupleId<'a> {
+    pub(crate) fn json(id: &'a RawValue) -> Self {
+        TupleId(IdRepr::Json(id))
+    }
+
     pub(crate) fn smb1(id: &'a str) -> Self {
         TupleId(IdRepr::Smb1(id))
     }
@@ -325,81 +334,6 @@ fn json_str(raw: &RawValue) -> Option<Cow<'_, str>> {
     serde_json::from_str::<String>(s).ok().map(Cow::Owned)
 }
 
-/// Every key Storm may put in a message after the handshake. Unknown keys are ignored.
-#[derive(Deserialize)]
-struct Wire<'a> {
-    #[serde(borrow)]
-    command: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    id: Option<&'a RawValue>,
-    #[serde(borrow)]
-    comp: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    stream: Option<Cow<'a, str>>,
-    task: Option<i64>,
-    #[serde(borrow)]
-    tuple: Option<&'a RawValue>,
-}
-
-/// Parses one message (a frame's bytes).
-pub fn parse(frame: &[u8]) -> Result<Incoming<'_>, MessageError> {
-    let first = frame.iter().find(|b| !b.is_ascii_whitespace());
-    match first {
-        None => Err(MessageError::new("empty message")),
-        Some(b'[') => {
-            let ids: TaskIds = serde_json::from_slice(frame)
-                .map_err(|e| MessageError::new(format!("bad task id list: {e}")))?;
-            Ok(Incoming::TaskIds(ids))
-        }
-        Some(b'{') => {
-            let w: Wire<'_> = serde_json::from_slice(frame)
-                .map_err(|e| MessageError::new(format!("malformed message: {e}")))?;
-            from_wire(w)
-        }
-        Some(_) => Err(MessageError::new(
-            "message is neither a JSON object nor a list of task ids",
-        )),
-    }
-}
-
-fn from_wire(w: Wire<'_>) -> Result<Incoming<'_>, MessageError> {
-    if let Some(command) = w.command {
-        let id = w.id.map(|r| MessageId(MsgIdRepr::Json(r)));
-        let need_id = || MessageError::new(format!("`{command}` command without an id"));
-        let c = match &*command {
-            "next" => Command::Next,
-            "ack" => Command::Ack(id.ok_or_else(need_id)?),
-            "fail" => Command::Fail(id.ok_or_else(need_id)?),
-            "activate" => Command::Activate,
-            "deactivate" => Command::Deactivate,
-            _ => Command::Other(command),
-        };
-        return Ok(Incoming::Command(c));
-    }
-    let id =
-        w.id.ok_or_else(|| MessageError::new("tuple without an id"))?;
-    let stream = w
-        .stream
-        .ok_or_else(|| MessageError::new("tuple without a stream"))?;
-    let task = w
-        .task
-        .ok_or_else(|| MessageError::new("tuple without a task"))?;
-    let raw = w
-        .tuple
-        .ok_or_else(|| MessageError::new("tuple without values (`tuple`)"))?;
-    let items: SmallVec<[&RawValue; 4]> = serde_json::from_str(raw.get())
-        .map_err(|_| MessageError::new("tuple values (`tuple`) are not a JSON list"))?;
-    Ok(Incoming::Tuple(Tuple {
-        id: TupleId(IdRepr::Json(id)),
-        component: w.comp,
-        stream,
-        task,
-        values: TupleValues {
-            items: items.into_iter().map(Item::Json).collect(),
-        },
-    }))
-}
-
 /// The setup message Storm sends first, owned: it is read once.
 #[derive(Debug, Clone)]
 pub struct Setup {
@@ -577,6 +511,7 @@ impl Context {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json::parse;
 
     #[test]
     fn tuple_fields_borrow_from_the_frame() {

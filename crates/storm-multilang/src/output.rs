@@ -8,7 +8,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::emit::{Anchors, Emit, EmitToken, NewMessageId, Values};
+use crate::emit::{Emit, EmitToken, NewMessageId, Values};
+use crate::json;
 use crate::message::TupleId;
 
 /// Moves the queued log records into `out` as `log` commands in `format`.
@@ -16,8 +17,6 @@ use crate::message::TupleId;
 pub(crate) fn drain_logs(out: &mut Vec<u8>, format: Format) {
     crate::logger::drain(|level, msg| encode::log(format, out, level, msg));
 }
-
-const END: &[u8] = b"\nend\n";
 
 /// The wire encoding a component was spoken to in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,146 +75,6 @@ pub(crate) mod encode {
                 smb1_encode::emit(out, opts, input, msg_id, values).map_err(|e| e.to_string())
             }
         }
-    }
-}
-
-/// Appends commands to a buffer as JSON.
-pub(crate) mod json {
-    use super::*;
-
-    fn string(out: &mut Vec<u8>, s: &str) {
-        // Writing a str into a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut *out, s);
-    }
-
-    fn message_id(out: &mut Vec<u8>, id: NewMessageId<'_>) {
-        // Writes into a Vec cannot fail.
-        let _ = match id {
-            NewMessageId::U64(n) => write!(out, "{n}"),
-            NewMessageId::I64(n) => write!(out, "{n}"),
-            NewMessageId::Str(s) => serde_json::to_writer(&mut *out, s).map_err(io::Error::from),
-        };
-    }
-
-    pub(crate) fn sync(out: &mut Vec<u8>) {
-        out.extend_from_slice(b"{\"command\":\"sync\"}");
-        out.extend_from_slice(END);
-    }
-
-    pub(crate) fn pid(out: &mut Vec<u8>, pid: u32) {
-        out.extend_from_slice(b"{\"pid\":");
-        out.extend_from_slice(pid.to_string().as_bytes());
-        out.push(b'}');
-        out.extend_from_slice(END);
-    }
-
-    pub(crate) fn ack(out: &mut Vec<u8>, id: TupleId<'_>) {
-        out.extend_from_slice(b"{\"command\":\"ack\",\"id\":");
-        id.write_json(out);
-        out.push(b'}');
-        out.extend_from_slice(END);
-    }
-
-    pub(crate) fn fail(out: &mut Vec<u8>, id: TupleId<'_>) {
-        out.extend_from_slice(b"{\"command\":\"fail\",\"id\":");
-        id.write_json(out);
-        out.push(b'}');
-        out.extend_from_slice(END);
-    }
-
-    pub(crate) fn fail_raw(out: &mut Vec<u8>, id: &str) {
-        out.extend_from_slice(b"{\"command\":\"fail\",\"id\":");
-        out.extend_from_slice(id.as_bytes());
-        out.push(b'}');
-        out.extend_from_slice(END);
-    }
-
-    pub(crate) fn log(out: &mut Vec<u8>, level: u8, msg: &str) {
-        out.extend_from_slice(b"{\"command\":\"log\",\"msg\":");
-        string(out, msg);
-        out.extend_from_slice(b",\"level\":");
-        out.push(b'0' + level.min(4));
-        out.push(b'}');
-        out.extend_from_slice(END);
-    }
-
-    pub(crate) fn error(out: &mut Vec<u8>, msg: &str) {
-        out.extend_from_slice(b"{\"command\":\"error\",\"msg\":");
-        string(out, msg);
-        out.push(b'}');
-        out.extend_from_slice(END);
-    }
-
-    pub(crate) fn metrics<P: Serialize + ?Sized>(
-        out: &mut Vec<u8>,
-        name: &str,
-        params: &P,
-    ) -> serde_json::Result<()> {
-        let start = out.len();
-        out.extend_from_slice(b"{\"command\":\"metrics\",\"name\":");
-        string(out, name);
-        out.extend_from_slice(b",\"params\":");
-        if let Err(e) = serde_json::to_writer(&mut *out, params) {
-            out.truncate(start);
-            return Err(e);
-        }
-        out.push(b'}');
-        out.extend_from_slice(END);
-        Ok(())
-    }
-
-    /// An emit. `input` is the bolt's current tuple id (raw JSON), `msg_id` the spout's
-    /// message id.
-    pub(crate) fn emit<V: Values + ?Sized>(
-        out: &mut Vec<u8>,
-        opts: &Emit<'_>,
-        input: Option<TupleId<'_>>,
-        msg_id: Option<NewMessageId<'_>>,
-        values: &V,
-    ) -> serde_json::Result<()> {
-        let start = out.len();
-        out.extend_from_slice(b"{\"command\":\"emit\"");
-        if let Some(id) = msg_id {
-            out.extend_from_slice(b",\"id\":");
-            message_id(out, id);
-        }
-        match (opts.anchors, input) {
-            (Anchors::Input, Some(id)) => {
-                out.extend_from_slice(b",\"anchors\":[");
-                id.write_json(out);
-                out.push(b']');
-            }
-            (Anchors::These(ids), _) => {
-                out.extend_from_slice(b",\"anchors\":[");
-                for (i, id) in ids.iter().enumerate() {
-                    if i > 0 {
-                        out.push(b',');
-                    }
-                    id.write_json(out);
-                }
-                out.push(b']');
-            }
-            _ => {}
-        }
-        if let Some(stream) = opts.stream {
-            out.extend_from_slice(b",\"stream\":");
-            string(out, stream);
-        }
-        if let Some(task) = opts.direct_task {
-            out.extend_from_slice(b",\"task\":");
-            out.extend_from_slice(task.to_string().as_bytes());
-        }
-        if !opts.need_task_ids || opts.direct_task.is_some() {
-            out.extend_from_slice(b",\"need_task_ids\":false");
-        }
-        out.extend_from_slice(b",\"tuple\":");
-        if let Err(e) = values.serialize_values(&mut serde_json::Serializer::new(&mut *out)) {
-            out.truncate(start);
-            return Err(e);
-        }
-        out.push(b'}');
-        out.extend_from_slice(END);
-        Ok(())
     }
 }
 
