@@ -152,7 +152,7 @@ fn bolt_loop<B: Bolt, R: Read, W: Write, C: Codec>(
     conn.flush_all()?;
     let limit = conn.reader.limit();
     loop {
-        let frame = match read_frame!(conn)? {
+        let frame = match read_frame!(conn, C)? {
             None => return conn.flush_all(),
             Some(f) => f,
         };

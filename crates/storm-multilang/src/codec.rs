@@ -2,21 +2,33 @@
 //! (Storm's own) and [`Smb1`] (docs/binary-protocol.md).
 //!
 //! The connection detects the format from the first bytes Storm sends; the bolt and spout
-//! loops are then generic over the codec, so each format gets its own compiled loop and
-//! nothing on the per-message path asks which format it speaks. Emits from a component's
+//! loops are then generic over the codec (framing, parsing, the runners' commands), so each
+//! format gets its own compiled loop and nothing on the per-message path asks which format
+//! it speaks. The frame reader keeps one buffer for both framings (`next_json`,
+//! `next_smb1`), since detection must read before the format is known. Emits from a component's
 //! code go through [`crate::BoltOutput`] / [`crate::SpoutOutput`], which are not generic
 //! (the component's trait methods would otherwise be); they carry the [`Format`] and choose
 //! the encoder per emit in one place (`output::encode`).
 
 use crate::json;
+use std::io::{self, Read};
+
+use crate::frame::{Frame, FrameReader};
 use crate::message::{Incoming, TupleId};
 use crate::output::Format;
-use crate::MessageError;
+use crate::{Error, MessageError};
 
-/// Parsing what Storm sends and encoding what the runners answer, in one wire format.
+/// Framing and parsing what Storm sends and encoding what the runners answer, in one wire
+/// format.
 pub(crate) trait Codec {
     /// The same choice as a value, for the component's output.
     const FORMAT: Format;
+
+    /// Reads the next message's frame (the format is known: no detection, no check).
+    fn next_frame<'r, R: Read>(
+        reader: &'r mut FrameReader<R>,
+        before_read: &mut dyn FnMut() -> io::Result<()>,
+    ) -> Result<Option<Frame<'r>>, Error>;
 
     /// Parses one message (its frame, without framing).
     fn parse(bytes: &[u8]) -> Result<Incoming<'_>, MessageError>;
@@ -51,6 +63,13 @@ pub(crate) struct Smb1;
 
 impl Codec for Json {
     const FORMAT: Format = Format::Json;
+
+    fn next_frame<'r, R: Read>(
+        reader: &'r mut FrameReader<R>,
+        before_read: &mut dyn FnMut() -> io::Result<()>,
+    ) -> Result<Option<Frame<'r>>, Error> {
+        reader.next_json(before_read)
+    }
 
     fn parse(bytes: &[u8]) -> Result<Incoming<'_>, MessageError> {
         json::parse(bytes)
@@ -93,6 +112,13 @@ impl Codec for Json {
 
 impl Codec for Smb1 {
     const FORMAT: Format = Format::Smb1;
+
+    fn next_frame<'r, R: Read>(
+        reader: &'r mut FrameReader<R>,
+        before_read: &mut dyn FnMut() -> io::Result<()>,
+    ) -> Result<Option<Frame<'r>>, Error> {
+        reader.next_smb1(before_read)
+    }
 
     fn parse(bytes: &[u8]) -> Result<Incoming<'_>, MessageError> {
         crate::smb1::parse(bytes)

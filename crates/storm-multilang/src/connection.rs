@@ -158,11 +158,12 @@ pub(crate) fn after_message<W: Write>(out: &mut Output<W>) -> Result<(), Error> 
     Ok(())
 }
 
-/// The callback the frame reader runs before it blocks: everything pending goes out first.
+/// Reads the next frame in codec `C`'s framing; before any read that could block,
+/// everything pending (queued log records included) goes out first.
 macro_rules! read_frame {
-    ($conn:expr) => {{
+    ($conn:expr, $codec:ty) => {{
         let out = &mut $conn.out;
-        $conn.reader.next_frame(&mut || {
+        <$codec as $crate::codec::Codec>::next_frame(&mut $conn.reader, &mut || {
             $crate::output::drain_logs(&mut out.buf, out.format);
             out.flush()
         })

@@ -127,6 +127,7 @@ impl<R: Read> FrameReader<R> {
         Ok(())
     }
 
+    /// Length-prefixed SMB1 frames.
     fn next_smb1_frame(
         &mut self,
         before_read: &mut dyn FnMut() -> io::Result<()>,
@@ -208,16 +209,49 @@ impl<R: Read> FrameReader<R> {
         &mut self,
         before_read: &mut dyn FnMut() -> io::Result<()>,
     ) -> Result<Option<Frame<'_>>, Error> {
-        self.start = self.next_start;
-        if self.line_start < self.start {
-            self.line_start = self.start;
-        }
+        self.release();
         if !self.detected {
             self.detect(before_read)?;
         }
         if self.smb1 {
-            return self.next_smb1_frame(before_read);
+            self.next_smb1_frame(before_read)
+        } else {
+            self.next_json_frame(before_read)
         }
+    }
+
+    /// Releases the previous frame: the next one starts where it ended.
+    fn release(&mut self) {
+        self.start = self.next_start;
+        if self.line_start < self.start {
+            self.line_start = self.start;
+        }
+    }
+
+    /// [`FrameReader::next_frame`] for a stream known to be JSON (after the handshake): the
+    /// JSON codec's framing, with no format check per message.
+    pub(crate) fn next_json(
+        &mut self,
+        before_read: &mut dyn FnMut() -> io::Result<()>,
+    ) -> Result<Option<Frame<'_>>, Error> {
+        self.release();
+        self.next_json_frame(before_read)
+    }
+
+    /// [`FrameReader::next_frame`] for a stream known to be SMB1: length-prefixed frames.
+    pub(crate) fn next_smb1(
+        &mut self,
+        before_read: &mut dyn FnMut() -> io::Result<()>,
+    ) -> Result<Option<Frame<'_>>, Error> {
+        self.release();
+        self.next_smb1_frame(before_read)
+    }
+
+    /// Messages that end at a line `end`.
+    fn next_json_frame(
+        &mut self,
+        before_read: &mut dyn FnMut() -> io::Result<()>,
+    ) -> Result<Option<Frame<'_>>, Error> {
         loop {
             // Look for the `end` line in what we have, resuming where the last search stopped
             // so that a message arriving in many reads is scanned once.

@@ -155,7 +155,7 @@ fn spout_loop<S: Spout, R: Read, W: Write, C: Codec>(
     conn.flush_all()?;
     let limit = conn.reader.limit();
     loop {
-        let frame = match read_frame!(conn)? {
+        let frame = match read_frame!(conn, C)? {
             None => return conn.flush_all(),
             Some(f) => f,
         };
