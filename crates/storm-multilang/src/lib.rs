@@ -94,11 +94,11 @@
 //!   encoding, its serde serializer.
 //! - `output`: the output buffer, the writer it is flushed to, and the `Emitter` that
 //!   encodes a component's emits in the stream's format (the one run-time format choice).
+//! - [`frame`]: splitting the input into messages (`end` lines, or SMB1's length prefixes,
+//!   detected from the first bytes), flushing before any read that could block.
 //! - `codec`: the `Codec` trait (framing, parsing, the runners' commands) with its `Json`
 //!   and `Smb1` implementations, chosen once after the handshake; the bolt and spout loops
 //!   are compiled per codec.
-//! - [`frame`]: splitting the input into messages (`end` lines, or SMB1's length prefixes,
-//!   detected from the first bytes), flushing before any read that could block.
 //! - `connection`: the one connection to Storm, shared by both runners: reader, writer,
 //!   handshake (format detection, pid file), the session state (task-id queue, stderr name),
 //!   reports, and the flush policy (before any blocking read, after a `sync`, past 256 KiB),
