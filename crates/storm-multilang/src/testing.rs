@@ -39,7 +39,8 @@
 //! Log records the component writes through the `log` crate on the harness's thread are
 //! captured (at every level, in order with the emits) and show up as [`Sent::Log`]; other
 //! tests running in parallel never see them. Records from threads the component starts itself
-//! are not captured.
+//! are not captured, and a harness stays on the thread that made it (it is not `Send`).
+//! The harness speaks JSON; the SMB1 loop is the same step code behind the other codec.
 
 use std::fmt;
 
