@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the project, from a fresh clone: set-up, Rust (lints, unit, transcript,
 # subprocess and Python-parity tests, static-binary check, a bounded fuzz run), the Java
-# topology on a real LocalCluster (mvn verify), the Clojure topology (lein test), and the real
+# library storm-native (unit tests), the Java topology on a real LocalCluster (mvn verify), the
+# benchmark and cluster tools (compile), the Clojure topology (lein test), and the real
 # cluster test. Each stage is run even if an earlier one failed; the last line sums them up.
 #
 #   FUZZ_SECONDS=60    how long the fuzzer runs (0 skips it)
@@ -42,7 +43,13 @@ fuzz() {
     (cd fuzz && cargo +nightly fuzz run --sanitizer none messages -- -max_total_time="$secs" -max_len=4096 -close_fd_mask=2 2>&1 |
         grep -E '^(Done|==|SUMMARY)|panicked|artifact' ; exit "${PIPESTATUS[0]}")
 }
+# The JVM library's unit tests, then its install into ~/.m2 (root pom + jar), where the stages
+# after it (java-topology alone, Leiningen) take it from.
+storm_native() { mvn -B -q -pl storm-native -am install; }
 java_topology() { mvn -B -q -f java-topology/pom.xml verify -Dnative.skip=true; }
+# The benchmark and the cluster test's tools compile against the library (cluster/tools also
+# against java-topology's jar, built by the stage before; -am recompiles java-topology too).
+jvm_tools() { mvn -B -q -pl benches/e2e,cluster/tools -am compile -Dnative.skip=true; }
 clojure_topology() { (cd clojure-topology && lein test); }
 real_cluster() {
     if [ -n "${SKIP_CLUSTER:-}" ]; then echo "cluster: skipped (SKIP_CLUSTER set)"; return 0; fi
@@ -53,7 +60,9 @@ stage "rust lints (fmt, clippy, doc)" rust_lints
 stage "rust tests" rust_tests
 stage "static release binaries" static_binaries
 stage "fuzz (${FUZZ_SECONDS:-60} s)" fuzz
+stage "storm-native library (unit tests, install)" storm_native
 stage "java topology on LocalCluster" java_topology
+stage "JVM tools compile (benches/e2e, cluster/tools)" jvm_tools
 stage "clojure topology on LocalCluster" clojure_topology
 [ -x cluster/test.sh ] && stage "real cluster" real_cluster
 

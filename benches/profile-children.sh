@@ -15,7 +15,8 @@ cd "$(dirname "$0")/.."
 out=$PWD/benches/results/raw/profile-children
 mkdir -p "$out"
 secs=${PROF_SECS:-10}
-cp="benches/e2e/target/classes:java-topology/target/classes:$(cat benches/e2e/target/cp.txt)"
+# storm-native (the components, BinarySerializer) is in cp.txt (benches/serializer.sh writes it)
+cp="benches/e2e/target/classes:$(cat benches/e2e/target/cp.txt)"
 rep() { perf report -i "$1" --stdio --no-children "${@:2}" 2>/dev/null | grep -v '^#' | grep -v '^$'; }
 for variant in ${PROF_VARIANTS:-rust rust+smb1}; do
   tag=${variant//+/-}

@@ -40,8 +40,9 @@ for f in "$out"/cprofile/*.prof; do
 done
 
 if [ -f benches/e2e/target/cp.txt ]; then
-  # java-topology's classes for the +smb1 variants (benches/serializer.sh compiles them)
-  cp="benches/e2e/target/classes:java-topology/target/classes:$(cat benches/e2e/target/cp.txt)"
+  # cp.txt (benches/serializer.sh or run.sh writes it) names storm-native's classes: the
+  # components and, for the +smb1 variants, BinarySerializer
+  cp="benches/e2e/target/classes:$(cat benches/e2e/target/cp.txt)"
   for v in ${PROF_E2E_VARIANTS:-rust java}; do
     java -XX:StartFlightRecording=filename=$out/e2e-$v.jfr,settings=profile -cp "$cp" bench.E2E \
       out=$out/e2e-profile.jsonl variants=$v shapes=${PROF_E2E_SHAPE:-1/1/1} reps=1 warmup=5 measure=20 >/dev/null 2>&1

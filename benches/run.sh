@@ -39,7 +39,8 @@ if [ -z "${BENCH_SKIP_COMPONENTS:-}" ]; then
 fi
 
 if [ -z "${BENCH_SKIP_E2E:-}" ]; then
-  (cd benches/e2e && mvn -q compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt)
+  # In the root reactor, with the library it runs (storm-native): cp.txt names its target/classes.
+  mvn -B -q -pl benches/e2e -am compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
   # The resources dir goes on the classpath as a directory; cp -a keeps the exec bits.
   rm -rf benches/e2e/target/classes/resources
   cp -a multilang/resources benches/e2e/target/classes/resources

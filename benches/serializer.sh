@@ -21,13 +21,13 @@ variants=${SER_VARIANTS:-rust,rust+smb1,rust+batch50,rust+smb1+batch50,rustbolts
 light_variants=${SER_LIGHT_VARIANTS:-rust,rust+smb1,java}
 
 cargo xtask dist
-# BinarySerializer comes from java-topology's classes.
-mvn -B -q -f java-topology/pom.xml compile -Dnative.skip=true
-(cd benches/e2e && mvn -B -q compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt)
+# The bench and the library it runs (storm-native: components, BinarySerializer) in the root
+# reactor: cp.txt then names storm-native/target/classes, never a copy in ~/.m2.
+mvn -B -q -pl benches/e2e -am compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
 rm -rf benches/e2e/target/classes/resources
 cp -a multilang/resources benches/e2e/target/classes/resources
 rm -rf benches/e2e/target/classes/resources/__pycache__
-cp="benches/e2e/target/classes:java-topology/target/classes:$(cat benches/e2e/target/cp.txt)"
+cp="benches/e2e/target/classes:$(cat benches/e2e/target/cp.txt)"
 out=$raw/serializer.jsonl
 rm -f "$out"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2

@@ -63,7 +63,14 @@
                  ;; storm-clojure's own dependencies (its pom can't be read, see the top).
                  [org.clojure/tools.logging "1.3.1"]
                  [net.minidev/json-smart "2.6.0"]
-                 [com.esotericsoftware/kryo "5.6.2"]]
+                 [com.esotericsoftware/kryo "5.6.2"]
+                 ;; The project's JVM library (../storm-native): the binary multilang serializer
+                 ;; (SMB1), so a Clojure topology can set "topology.multilang.serializer"
+                 ;; "com.example.stormnative.BinarySerializer" (see ../java-topology/BINARY.md). It
+                 ;; goes into the uberjar. Leiningen takes it from ~/.m2, where
+                 ;; ../scripts/setup.sh (scripts/install-storm-native.sh) installs it; Storm is
+                 ;; `provided` in its pom, so it brings nothing else.
+                 [com.example/storm-native "1.0-SNAPSHOT"]]
   ;; ../multilang holds resources/ with the native binaries: on the classpath it is the topology's
   ;; code dir in local mode, and it goes into the jar as resources/<binary>.
   :resource-paths ["../multilang"]
@@ -79,13 +86,8 @@
   {"data_readers.clj" leiningen.uberjar/clj-map-merger
    #"^META-INF/services/(?!org\.apache\.storm\.serialization\.SerializationRegister$).+"
    [slurp #(str %1 "\n" %2) spit]}
-  ;; The binary multilang serializer (SMB1) of the Java topology, so a Clojure topology can set
-  ;; "topology.multilang.serializer" "com.example.wordcount.BinarySerializer" (see
-  ;; ../java-topology/BINARY.md). java/ holds a symlink to that one source file: one class, no copy.
-  :java-source-paths ["java"]
-  :javac-options ["--release" "17" "-nowarn"]
   ;; `cargo xtask dist` before anything runs or is packaged (see wordcount.dist)
-  :prep-tasks [["run" "-m" "wordcount.dist"] "javac" "compile"]
+  :prep-tasks [["run" "-m" "wordcount.dist"] "compile"]
   ;; a directory per profile set (target/uberjar for the jar): the tests build the uberjar while
   ;; running from their own compiled classes
   :target-path "target/%s"

@@ -44,18 +44,24 @@ build() {
   mkdir -p "$BUILD"
   # The other parts are built in copies so that this test never races their own builds.
   if [[ -z ${JAVA_TOPOLOGY_JAR:-} ]]; then
-    say "building java-topology (mvn package, in a copy)"
-    rm -rf "$BUILD/java-topology" && mkdir -p "$BUILD/java-topology"
-    (cd "$ROOT/java-topology" && tar --exclude=./target -cf - .) | tar -xf - -C "$BUILD/java-topology"
-    (cd "$BUILD/java-topology" && mvn -B -q -Dstyle.color=never package -DskipTests -Dnative.skip=true -Drepo.root="$ROOT") || return 1
-    JAVA_TOPOLOGY_JAR=$BUILD/java-topology/target/wordcount-topology-1.0-SNAPSHOT.jar
+    say "building storm-native and java-topology (mvn install, mvn package, in a copy)"
+    # The copy keeps the tree's shape: the root pom (the parent, with the repository of the
+    # stand-in parent poms) and .mvn/ (which makes the copy's root Maven's
+    # maven.multiModuleProjectDirectory), storm-native (installed into ~/.m2, where java-topology
+    # built alone takes it from), java-topology.
+    rm -rf "$BUILD/jvm" && mkdir -p "$BUILD/jvm"
+    (cd "$ROOT" && tar --exclude=target \
+      -cf - pom.xml .mvn storm-parent-poms storm-native java-topology) | tar -xf - -C "$BUILD/jvm"
+    "$ROOT/scripts/install-storm-native.sh" "$BUILD/jvm" || return 1
+    (cd "$BUILD/jvm/java-topology" && mvn -B -q -Dstyle.color=never package -DskipTests -Dnative.skip=true -Drepo.root="$ROOT") || return 1
+    JAVA_TOPOLOGY_JAR=$BUILD/jvm/java-topology/target/wordcount-topology-1.0-SNAPSHOT.jar
   fi
   if want clojure && [[ -z ${CLOJURE_UBERJAR:-} ]]; then
     say "building clojure-topology (lein uberjar, in a copy)"
     rm -rf "$BUILD/lein" && mkdir -p "$BUILD/lein/clojure-topology"
-    # the project reaches ../multilang (resources) and ../java-topology (BinarySerializer.java)
+    # the project reaches ../multilang (resources); storm-native (BinarySerializer) comes from
+    # ~/.m2, installed above (or by scripts/setup.sh when JAVA_TOPOLOGY_JAR is given)
     ln -s "$ROOT/multilang" "$BUILD/lein/multilang"
-    ln -s "$ROOT/java-topology" "$BUILD/lein/java-topology"
     (cd "$ROOT/clojure-topology" && tar --exclude=./target -cf - .) | tar -xf - -C "$BUILD/lein/clojure-topology"
     (cd "$BUILD/lein/clojure-topology" && WORDCOUNT_SKIP_DIST=1 lein uberjar >"$BUILD/lein/uberjar.log" 2>&1) ||
       { tail -20 "$BUILD/lein/uberjar.log"; return 1; }

@@ -2,6 +2,9 @@
 # Installs what the project needs on a fresh machine; quick when everything is there.
 #   scripts/setup.sh          Rust, Java/Maven, Python checks (the main job)
 #   scripts/setup.sh --all    also Leiningen (Debian package) and cargo-fuzz (crates.io)
+# Both end by installing the JVM library (root pom + storm-native, no tests) into ~/.m2, where
+# `mvn -f java-topology/pom.xml`, run.sh and Leiningen (clojure-topology) take it from: a few
+# seconds; run it again (or scripts/install-storm-native.sh) after changing storm-native/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,3 +30,6 @@ if [ "${1:-}" = "--all" ]; then
         cargo install --locked --quiet cargo-fuzz
     fi
 fi
+
+echo "setup: installing storm-native into the local Maven repository"
+scripts/install-storm-native.sh

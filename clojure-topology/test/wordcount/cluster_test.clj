@@ -116,9 +116,9 @@
   ;; counts here mean the native binaries ran the whole protocol in SMB1.
   (testing "the uberjar carries the serializer"
     (with-open [jar (java.util.jar.JarFile. (t/uberjar!))]
-      (is (some? (.getEntry jar "com/example/wordcount/BinarySerializer.class")))))
+      (is (some? (.getEntry jar "com/example/stormnative/BinarySerializer.class")))))
   (reliable-finite-run "word-count-reliable-smb1"
-                       {"topology.multilang.serializer" "com.example.wordcount.BinarySerializer"}))
+                       {"topology.multilang.serializer" "com.example.stormnative.BinarySerializer"}))
 
 (deftest lein-run-counts-the-sample-sentences-and-stops-cleanly
   (let [out (java.io.StringWriter.)

@@ -252,15 +252,21 @@ fn check_static(args: &[String]) -> Result<(), String> {
 fn storm_py() -> Result<(), String> {
     let root = root();
     // java-topology's build unpacks storm.py from the multilang-python artifact into
-    // multilang/resources/ at generate-resources; its pom also knows where the Storm 2.8.4
-    // parent poms come from, which a bare `mvn dependency:copy` would not.
-    let pom = root.join("java-topology/pom.xml");
+    // multilang/resources/ at generate-resources; the root pom also knows where the Storm 2.8.4
+    // parent poms come from, which a bare `mvn dependency:copy` would not. It runs in the root
+    // reactor up to `compile`, with storm-native: java-topology depends on that library, and a
+    // reactor hands a module to its dependents only once it is compiled (so this needs nothing
+    // installed in ~/.m2, and never takes a stale copy from there).
+    let pom = root.join("pom.xml");
     run(Command::new("mvn").args([
         "-q",
         "-B",
         "-f",
         &pom.display().to_string(),
-        "generate-resources",
+        "-pl",
+        "java-topology",
+        "-am",
+        "compile",
         "-Dnative.skip=true",
     ]))?;
     let dest = root.join("multilang/resources/storm.py");

@@ -1,5 +1,8 @@
 package bench;
 
+import com.example.stormnative.BinarySerializer;
+import com.example.stormnative.NativeShellBolt;
+import com.example.stormnative.NativeShellSpout;
 import java.io.File;
 import java.io.FileWriter;
 import java.io.IOException;
@@ -26,14 +29,9 @@ import org.apache.storm.hooks.BaseTaskHook;
 import org.apache.storm.hooks.info.BoltAckInfo;
 import org.apache.storm.hooks.info.SpoutAckInfo;
 import org.apache.storm.hooks.info.SpoutFailInfo;
-import org.apache.storm.spout.ShellSpout;
 import org.apache.storm.spout.SpoutOutputCollector;
-import org.apache.storm.task.OutputCollector;
-import org.apache.storm.task.ShellBolt;
 import org.apache.storm.task.TopologyContext;
 import org.apache.storm.topology.BasicOutputCollector;
-import org.apache.storm.topology.IRichBolt;
-import org.apache.storm.topology.IRichSpout;
 import org.apache.storm.topology.OutputFieldsDeclarer;
 import org.apache.storm.topology.TopologyBuilder;
 import org.apache.storm.topology.base.BaseBasicBolt;
@@ -102,82 +100,6 @@ public final class E2E {
             if (count) {
                 WORDS.increment();
             }
-        }
-    }
-
-    /** Makes a program shipped in the code dir executable and returns its absolute path. */
-    static void resolveProgram(String[] cmd, String codeDir) {
-        if (codeDir == null || cmd[0].startsWith("/")) {
-            return;
-        }
-        File f = new File(codeDir, cmd[0]);
-        if (f.isFile()) {
-            if (!f.canExecute() && !f.setExecutable(true, false)) {
-                throw new IllegalStateException("cannot make " + f + " executable");
-            }
-            cmd[0] = f.getAbsolutePath();
-        }
-    }
-
-    /** A multilang bolt: command and output fields. */
-    public static class Bolt extends ShellBolt implements IRichBolt {
-        private final String[] cmd;
-        private final String[] fields;
-
-        Bolt(String[] cmd, String... fields) {
-            this(cmd.clone(), fields, 0);
-        }
-
-        private Bolt(String[] cmd, String[] fields, int unused) {
-            super(cmd); // ShellBolt keeps this very array: prepare() resolves its program in place
-            this.cmd = cmd;
-            this.fields = fields;
-        }
-
-        @Override
-        public void prepare(Map<String, Object> conf, TopologyContext context, OutputCollector collector) {
-            resolveProgram(cmd, context.getCodeDir());
-            super.prepare(conf, context, collector);
-        }
-
-        @Override
-        public void declareOutputFields(OutputFieldsDeclarer declarer) {
-            declarer.declare(new Fields(fields));
-        }
-
-        @Override
-        public Map<String, Object> getComponentConfiguration() {
-            return null;
-        }
-    }
-
-    /** A multilang spout. */
-    public static class Spout extends ShellSpout implements IRichSpout {
-        private final String[] cmd;
-
-        Spout(String[] cmd) {
-            this(cmd.clone(), 0);
-        }
-
-        private Spout(String[] cmd, int unused) {
-            super(cmd);
-            this.cmd = cmd;
-        }
-
-        @Override
-        public void open(Map<String, Object> conf, TopologyContext context, SpoutOutputCollector collector) {
-            resolveProgram(cmd, context.getCodeDir());
-            super.open(conf, context, collector);
-        }
-
-        @Override
-        public void declareOutputFields(OutputFieldsDeclarer declarer) {
-            declarer.declare(new Fields("sentence"));
-        }
-
-        @Override
-        public Map<String, Object> getComponentConfiguration() {
-            return null;
         }
     }
 
@@ -350,7 +272,7 @@ public final class E2E {
         for (int i = 1; i < parts.length; i++) {
             String m = parts[i];
             if (m.equals("smb1")) {
-                conf.put(Config.TOPOLOGY_MULTILANG_SERIALIZER, "com.example.wordcount.BinarySerializer");
+                conf.put(Config.TOPOLOGY_MULTILANG_SERIALIZER, BinarySerializer.class.getName());
             } else if (m.startsWith("flush")) {
                 conf.put("topology.multilang.binary.flush.window.micros", Long.parseLong(m.substring("flush".length())));
             } else if (m.startsWith("batch")) {
@@ -365,24 +287,24 @@ public final class E2E {
         TopologyBuilder b = new TopologyBuilder();
         switch (variant.split("\\+")[0]) {
             case "rust" -> {
-                b.setSpout("spout", new Spout(new String[] {"sentence-spout"}), sp);
-                b.setBolt("split", new Bolt(new String[] {"split-bolt"}, "word"), split).shuffleGrouping("spout");
-                b.setBolt("count", new Bolt(new String[] {"count-bolt"}, "word", "count"), count)
+                b.setSpout("spout", new NativeShellSpout(new String[] {"sentence-spout"}, "sentence"), sp);
+                b.setBolt("split", new NativeShellBolt(new String[] {"split-bolt"}, "word"), split).shuffleGrouping("spout");
+                b.setBolt("count", new NativeShellBolt(new String[] {"count-bolt"}, "word", "count"), count)
                         .fieldsGrouping("split", new Fields("word"));
             }
             case "python" -> {
-                b.setSpout("spout", new Spout(new String[] {python, "sentencespout.py"}), sp);
-                b.setBolt("split", new Bolt(new String[] {python, "splitbolt.py"}, "word"), split)
+                b.setSpout("spout", new NativeShellSpout(new String[] {python, "sentencespout.py"}, "sentence"), sp);
+                b.setBolt("split", new NativeShellBolt(new String[] {python, "splitbolt.py"}, "word"), split)
                         .shuffleGrouping("spout");
-                b.setBolt("count", new Bolt(new String[] {python, "countbolt.py"}, "word", "count"), count)
+                b.setBolt("count", new NativeShellBolt(new String[] {python, "countbolt.py"}, "word", "count"), count)
                         .fieldsGrouping("split", new Fields("word"));
             }
             case "rustbolts" -> {
                 // The Java spout with the Rust bolts: what the bolts do without ShellSpout's
                 // synchronous round trips (next and ack each wait for the child's sync).
                 b.setSpout("spout", new JavaSpout(), sp);
-                b.setBolt("split", new Bolt(new String[] {"split-bolt"}, "word"), split).shuffleGrouping("spout");
-                b.setBolt("count", new Bolt(new String[] {"count-bolt"}, "word", "count"), count)
+                b.setBolt("split", new NativeShellBolt(new String[] {"split-bolt"}, "word"), split).shuffleGrouping("spout");
+                b.setBolt("count", new NativeShellBolt(new String[] {"count-bolt"}, "word", "count"), count)
                         .fieldsGrouping("split", new Fields("word"));
             }
             case "java" -> {

@@ -1,7 +1,7 @@
 package cluster;
 
+import com.example.stormnative.NativeShellBolt;
 import com.example.wordcount.CountBolt;
-import com.example.wordcount.NativeShellBolt;
 import com.example.wordcount.SentenceSpout;
 import com.example.wordcount.SplitBolt;
 import com.example.wordcount.Variant;

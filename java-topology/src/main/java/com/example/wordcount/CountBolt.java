@@ -1,5 +1,7 @@
 package com.example.wordcount;
 
+import com.example.stormnative.NativeShellBolt;
+
 /** Counts words: fields {@code word, count} (the running count). Runs {@code count-bolt} (or {@code countbolt.py}). */
 public class CountBolt extends NativeShellBolt {
     private static final long serialVersionUID = 1L;

@@ -1,5 +1,7 @@
 package com.example.wordcount;
 
+import com.example.stormnative.NativeShellSpout;
+
 /** Emits sentences: field {@code sentence}. Runs {@code sentence-spout} (or {@code sentencespout.py}). */
 public class SentenceSpout extends NativeShellSpout {
     private static final long serialVersionUID = 1L;

@@ -1,5 +1,7 @@
 package com.example.wordcount;
 
+import com.example.stormnative.BinarySerializer;
+import com.example.stormnative.NativeShellSpout;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

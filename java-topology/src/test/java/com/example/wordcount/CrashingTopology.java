@@ -1,5 +1,7 @@
 package com.example.wordcount;
 
+import com.example.stormnative.BinarySerializer;
+import com.example.stormnative.NativeShellBolt;
 import org.apache.storm.Config;
 import org.apache.storm.LocalCluster;
 import org.apache.storm.topology.TopologyBuilder;

@@ -1,7 +1,6 @@
-package com.example.wordcount;
+package com.example.stormnative;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.storm.task.OutputCollector;
 import org.apache.storm.task.ShellBolt;
@@ -28,18 +27,39 @@ public class NativeShellBolt extends ShellBolt implements IRichBolt {
     private final String[] outputFields;
     private final Map<String, Object> componentConf = new HashMap<>();
 
+    /**
+     * A component that runs {@code command} and declares {@code outputFields} on the default stream.
+     *
+     * <p>This is also the constructor Flux calls: {@code constructorArgs} with two YAML lists, the
+     * command and the output fields (Flux turns each list into a {@code String[]}):
+     *
+     * <pre>
+     * className: "com.example.stormnative.NativeShellBolt"
+     * constructorArgs:
+     *   - ["split-bolt", "--mode", "words"]
+     *   - ["word"]
+     * </pre>
+     *
+     * <p>A mistake in the lists is an {@link IllegalArgumentException} naming it, thrown when Flux builds
+     * the topology; only an empty list ({@code []}) never gets here: Flux 2.8.4's own argument matching
+     * fails on it with an {@code IndexOutOfBoundsException}.
+     *
+     * @param command the program (a file in the topology's {@code resources/}, or a name on PATH) and
+     *     its arguments; copied
+     * @param outputFields the default stream's fields; none for a component that emits nothing
+     * @throws IllegalArgumentException if the command is empty, its program blank, or an element null
+     */
     public NativeShellBolt(String[] command, String... outputFields) {
-        this(List.of(outputFields), command.clone());
+        this(NativeExecutables.checkedCommand("NativeShellBolt", command),
+            NativeExecutables.checkedFields("NativeShellBolt", outputFields), true);
     }
 
-    private NativeShellBolt(List<String> outputFields, String[] command) {
+    /** The checked copies: ShellBolt/ShellSpout must be given the very array {@link #prepare} resolves. */
+    private NativeShellBolt(String[] command, String[] outputFields, boolean checked) {
         super(command);
-        if (command.length == 0) {
-            throw new IllegalArgumentException("empty command");
-        }
         this.command = command;
         this.program = command[0];
-        this.outputFields = outputFields.toArray(new String[0]);
+        this.outputFields = outputFields;
     }
 
     /** Adds a component-level conf entry (e.g. {@code topology.tick.tuple.freq.secs}). */

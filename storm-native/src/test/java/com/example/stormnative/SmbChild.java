@@ -1,4 +1,4 @@
-package com.example.wordcount;
+package com.example.stormnative;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

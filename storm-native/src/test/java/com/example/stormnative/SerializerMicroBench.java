@@ -1,4 +1,4 @@
-package com.example.wordcount;
+package com.example.stormnative;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -31,7 +31,14 @@ public final class SerializerMicroBench {
     private SerializerMicroBench() {
     }
 
-    private static final String[] SENTENCES = Harness.SAMPLE_SENTENCES.toArray(new String[0]);
+    /** The word-count sample's five sentences, the native spout's default corpus. */
+    private static final String[] SENTENCES = {
+        "the cow jumped over the moon",
+        "an apple a day keeps the doctor away",
+        "four score and seven years ago",
+        "snow white and the seven dwarfs",
+        "i am at two with nature",
+    };
 
     /** The child's output for {@code n} sentences, per component: [spout, split, count]. */
     static byte[][] childBytes(boolean smb1, int n) throws IOException {

@@ -1,4 +1,4 @@
-package com.example.wordcount;
+package com.example.stormnative;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Map;
@@ -41,7 +42,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class NativeExecutables {
     /** Topology conf key: directory for executable copies when the code dir cannot be used. */
-    public static final String FALLBACK_DIR_KEY = "wordcount.native.fallback.dir";
+    public static final String FALLBACK_DIR_KEY = "storm.native.fallback.dir";
+
+    /**
+     * The key's name before the components moved out of the word count into this library; still read
+     * when {@value #FALLBACK_DIR_KEY} is not set.
+     */
+    @Deprecated
+    public static final String LEGACY_FALLBACK_DIR_KEY = "wordcount.native.fallback.dir";
 
     /** What {@link #resolve} did for a program, for logs and tests. */
     public enum Action {
@@ -75,7 +83,7 @@ public final class NativeExecutables {
     }
 
     /** As {@link #resolve(String, String, Map)}; {@code tryInPlace=false} forces the copy (tests). */
-    static String resolve(String program, String codeDir, Map<String, Object> conf, boolean tryInPlace) {
+    public static String resolve(String program, String codeDir, Map<String, Object> conf, boolean tryInPlace) {
         if (codeDir == null || program.isEmpty()) {
             return program;
         }
@@ -101,6 +109,48 @@ public final class NativeExecutables {
             record(program, Action.COPIED);
             return copy.toString();
         }
+    }
+
+    /**
+     * A component's command, checked and copied: what a Flux YAML or a Clojure spec gets wrong is
+     * said here, at build time, instead of as a launch failure in a worker.
+     *
+     * @param component the class, for the message
+     * @throws IllegalArgumentException if the command is null or empty, its program blank, or an element null
+     */
+    static String[] checkedCommand(String component, String[] command) {
+        if (command == null || command.length == 0) {
+            throw new IllegalArgumentException(component + ": empty command; the first constructor argument"
+                + " is the program and its arguments, e.g. [\"split-bolt\"] (Flux: a YAML list in constructorArgs)");
+        }
+        String[] copy = command.clone();
+        for (int i = 0; i < copy.length; i++) {
+            if (copy[i] == null) {
+                throw new IllegalArgumentException(component + ": command element " + i + " is null in "
+                    + Arrays.toString(copy));
+            }
+        }
+        if (copy[0].isBlank()) {
+            throw new IllegalArgumentException(component + ": the command's program (element 0) is blank in "
+                + Arrays.toString(copy));
+        }
+        return copy;
+    }
+
+    /**
+     * Output fields, checked and copied (none is allowed: a component that emits nothing).
+     *
+     * @throws IllegalArgumentException if a field is null or blank
+     */
+    static String[] checkedFields(String component, String[] fields) {
+        String[] copy = fields == null ? new String[0] : fields.clone();
+        for (int i = 0; i < copy.length; i++) {
+            if (copy[i] == null || copy[i].isBlank()) {
+                throw new IllegalArgumentException(component + ": output field " + i + " is "
+                    + (copy[i] == null ? "null" : "blank") + " in " + Arrays.toString(copy));
+            }
+        }
+        return copy;
     }
 
     /** The last action {@link #resolve} took for {@code program} in this JVM, or null. */
@@ -131,7 +181,7 @@ public final class NativeExecutables {
     }
 
     private static Path executableCopy(Path file, Map<String, Object> conf) {
-        Object configured = conf == null ? null : conf.get(FALLBACK_DIR_KEY);
+        Object configured = conf == null ? null : conf.getOrDefault(FALLBACK_DIR_KEY, conf.get(LEGACY_FALLBACK_DIR_KEY));
         Path base = configured != null
             ? Paths.get(configured.toString())
             : Paths.get(System.getProperty("java.io.tmpdir"), "storm-native-" + System.getProperty("user.name"));

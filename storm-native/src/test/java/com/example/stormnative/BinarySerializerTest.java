@@ -1,4 +1,4 @@
-package com.example.wordcount;
+package com.example.stormnative;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,7 +1,6 @@
-package com.example.wordcount;
+package com.example.stormnative;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.storm.spout.ShellSpout;
 import org.apache.storm.spout.SpoutOutputCollector;
@@ -28,18 +27,39 @@ public class NativeShellSpout extends ShellSpout implements IRichSpout {
     private final String[] outputFields;
     private final Map<String, Object> componentConf = new HashMap<>();
 
+    /**
+     * A component that runs {@code command} and declares {@code outputFields} on the default stream.
+     *
+     * <p>This is also the constructor Flux calls: {@code constructorArgs} with two YAML lists, the
+     * command and the output fields (Flux turns each list into a {@code String[]}):
+     *
+     * <pre>
+     * className: "com.example.stormnative.NativeShellSpout"
+     * constructorArgs:
+     *   - ["sentence-spout", "--seed", "7"]    # quote numbers: every element is a String
+     *   - ["sentence"]
+     * </pre>
+     *
+     * <p>A mistake in the lists is an {@link IllegalArgumentException} naming it, thrown when Flux builds
+     * the topology; only an empty list ({@code []}) never gets here: Flux 2.8.4's own argument matching
+     * fails on it with an {@code IndexOutOfBoundsException}.
+     *
+     * @param command the program (a file in the topology's {@code resources/}, or a name on PATH) and
+     *     its arguments; copied
+     * @param outputFields the default stream's fields; none for a component that emits nothing
+     * @throws IllegalArgumentException if the command is empty, its program blank, or an element null
+     */
     public NativeShellSpout(String[] command, String... outputFields) {
-        this(List.of(outputFields), command.clone());
+        this(NativeExecutables.checkedCommand("NativeShellSpout", command),
+            NativeExecutables.checkedFields("NativeShellSpout", outputFields), true);
     }
 
-    private NativeShellSpout(List<String> outputFields, String[] command) {
+    /** The checked copies: ShellBolt/ShellSpout must be given the very array {@link #open} resolves. */
+    private NativeShellSpout(String[] command, String[] outputFields, boolean checked) {
         super(command);
-        if (command.length == 0) {
-            throw new IllegalArgumentException("empty command");
-        }
         this.command = command;
         this.program = command[0];
-        this.outputFields = outputFields.toArray(new String[0]);
+        this.outputFields = outputFields;
     }
 
     /** Adds a component-level conf entry (e.g. {@code topology.max.spout.pending}). */

@@ -1,1 +1,0 @@
-../../../../../java-topology/src/main/java/com/example/wordcount/BinarySerializer.java

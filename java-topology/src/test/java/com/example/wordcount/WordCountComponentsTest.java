@@ -1,0 +1,48 @@
+package com.example.wordcount;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.example.stormnative.NativeShellBolt;
+import com.example.stormnative.NativeShellSpout;
+import java.lang.reflect.Field;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.storm.spout.ShellSpout;
+import org.apache.storm.task.ShellBolt;
+import org.apache.storm.topology.IComponent;
+import org.apache.storm.topology.OutputFieldsGetter;
+import org.junit.jupiter.api.Test;
+
+/** The word count's three components: the sample's fields and commands, on storm-native's classes. */
+class WordCountComponentsTest {
+    private static List<String> declared(IComponent c) {
+        OutputFieldsGetter g = new OutputFieldsGetter();
+        c.declareOutputFields(g);
+        return g.getFieldsDeclaration().get("default").get_output_fields();
+    }
+
+    private static String[] command(Class<?> c, Object o) throws Exception {
+        Field f = c.getDeclaredField("command");
+        f.setAccessible(true);
+        return (String[]) f.get(o);
+    }
+
+    @Test
+    void componentsDeclareTheSampleFields() {
+        Map<String, List<String>> got = new HashMap<>();
+        got.put("spout", declared(new SentenceSpout()));
+        got.put("split", declared(new SplitBolt()));
+        got.put("count", declared(new CountBolt()));
+        assertEquals(Map.of("spout", List.of("sentence"), "split", List.of("word"), "count", List.of("word", "count")), got);
+    }
+
+    @Test
+    void variantsPickTheCommand() throws Exception {
+        NativeShellSpout spout = new SentenceSpout(Variant.PYTHON);
+        assertArrayEquals(new String[] {"python3", "sentencespout.py"}, command(ShellSpout.class, spout));
+        NativeShellBolt split = new SplitBolt();
+        assertArrayEquals(new String[] {"split-bolt"}, command(ShellBolt.class, split));
+    }
+}
