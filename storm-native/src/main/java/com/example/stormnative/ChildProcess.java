@@ -1,0 +1,345 @@
+package com.example.stormnative;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.storm.multilang.BoltMsg;
+import org.apache.storm.multilang.ISerializer;
+import org.apache.storm.multilang.JsonSerializer;
+import org.apache.storm.multilang.NoOutputException;
+import org.apache.storm.multilang.ShellMsg;
+import org.apache.storm.multilang.SpoutMsg;
+import org.apache.storm.task.TopologyContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One multilang child process as the host sees it: launched in the topology's code dir, spoken to
+ * through the topology's {@code ISerializer} (JSON unless {@code topology.multilang.serializer}
+ * says otherwise), its stderr drained to the worker log by a thread of its own.
+ *
+ * <p>Output is batched. The serializer writes (and "flushes") each message into an in-memory
+ * buffer; only {@link #drain} writes the buffer to the child's stdin, in one system call for
+ * everything queued. Encoding is serialized by this object's monitor and never touches the pipe;
+ * the pipe write is guarded by a lock that is only ever tried: a thread that finds another one
+ * draining leaves its bytes to that thread, which looks again after it lets go. So no thread
+ * blocks on the pipe because of another one, and the reader thread can always answer a child that
+ * waits for task ids while the executor thread is stuck writing to that child (a child that
+ * blocks on its stdout while we block on its stdin would otherwise deadlock both).
+ */
+final class ChildProcess {
+    /** Storm's own conf key for the serializer class. */
+    static final String SERIALIZER_CONF = "topology.multilang.serializer";
+    private static final int STDERR_LINES_KEPT = 20;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChildProcess.class);
+
+    private final String[] command;
+    private final String componentId;
+    private final int taskId;
+    private final Process process;
+    private final ISerializer serializer;
+    private final BatchingOutput out;
+    private final ArrayDeque<String> lastStderr = new ArrayDeque<>();
+    private final Thread stderrThread;
+    private volatile boolean closing;
+    private Number pid;
+
+    private ChildProcess(String[] command, TopologyContext context, Process process, ISerializer serializer) {
+        this.command = command;
+        this.componentId = context.getThisComponentId();
+        this.taskId = context.getThisTaskId();
+        this.process = process;
+        this.serializer = serializer;
+        this.out = new BatchingOutput(process.getOutputStream());
+        this.stderrThread = new Thread(this::drainStderr,
+            "multilang-stderr-" + componentId + "-" + taskId);
+        this.stderrThread.setDaemon(true);
+    }
+
+    /**
+     * Starts the child in the code dir and does the handshake (conf, context, pidDir in; pid out).
+     *
+     * @throws RuntimeException naming the command and what the child wrote on stderr, if it cannot
+     *     be started or does not answer the handshake
+     */
+    static ChildProcess launch(String[] command, Map<String, Object> conf, TopologyContext context) {
+        ISerializer serializer = newSerializer(conf);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        String codeDir = context.getCodeDir();
+        if (codeDir != null) {
+            builder.directory(new File(codeDir));
+        }
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new RuntimeException("cannot start multilang child " + Arrays.toString(command)
+                + " in " + codeDir + ": " + e.getMessage(), e);
+        }
+        ChildProcess child = new ChildProcess(command, context, process, serializer);
+        child.stderrThread.start();
+        serializer.initialize(child.out, process.getInputStream());
+        Map<String, Object> childConf = conf;
+        if (serializer instanceof BinarySerializer) {
+            // The serializer would hold messages back on a timer of its own; the host decides.
+            childConf = new HashMap<>(conf);
+            childConf.put(BinarySerializer.FLUSH_WINDOW_CONF, 0);
+        }
+        try {
+            child.out.passThroughFlush = true;
+            child.pid = serializer.connect(childConf, context);
+            child.out.passThroughFlush = false;
+        } catch (IOException | NoOutputException | RuntimeException e) {
+            child.destroy();
+            throw new RuntimeException("multilang child " + Arrays.toString(command) + " in " + codeDir
+                + " failed the handshake: " + e + "; " + child.describeWhenGone(), e);
+        }
+        if (child.pid == null) {
+            child.destroy();
+            throw new RuntimeException("multilang child " + Arrays.toString(command)
+                + " answered the handshake without a pid; " + child.describeWhenGone());
+        }
+        LOG.info("launched multilang child {} for {}:{}, pid {}, serializer {}", Arrays.toString(command),
+            child.componentId, child.taskId, child.pid, serializer.getClass().getName());
+        return child;
+    }
+
+    private static ISerializer newSerializer(Map<String, Object> conf) {
+        Object name = conf.get(SERIALIZER_CONF);
+        if (name == null) {
+            return new JsonSerializer();
+        }
+        try {
+            return (ISerializer) Class.forName(name.toString()).getConstructor().newInstance();
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new RuntimeException(SERIALIZER_CONF + " = " + name + ": not a usable ISerializer (" + e + ")", e);
+        }
+    }
+
+    Number pid() {
+        return pid;
+    }
+
+    /** Queues a tuple (or heartbeat) for the child; {@link #drain} sends it. */
+    synchronized void queue(BoltMsg msg) throws IOException {
+        serializer.writeBoltMsg(msg);
+    }
+
+    /** Queues a spout command; {@link #drain} sends it. */
+    synchronized void queue(SpoutMsg msg) throws IOException {
+        serializer.writeSpoutMsg(msg);
+    }
+
+    /** Queues the task ids an emit asked for; {@link #drain} sends them. */
+    synchronized void queueTaskIds(List<Integer> taskIds) throws IOException {
+        serializer.writeTaskIds(taskIds);
+    }
+
+    /** Bytes queued and not yet written to the child. */
+    int queuedBytes() {
+        return out.queued();
+    }
+
+    /** Writes everything queued to the child, unless another thread is doing it (then it will). */
+    void drain() throws IOException {
+        out.drain();
+    }
+
+    /** The child's next message; one reading thread at a time. */
+    ShellMsg read() throws IOException, NoOutputException {
+        return serializer.readShellMsg();
+    }
+
+    /** Marks the end as expected (Storm stopped the component), then ends the child. */
+    void close() {
+        closing = true;
+        destroy();
+    }
+
+    boolean closing() {
+        return closing;
+    }
+
+    /**
+     * Ends the child: its stdin is closed (a well-behaved child exits on end of input), then
+     * SIGTERM, then SIGKILL if it is still there after a short grace (a stopped child only dies
+     * of SIGKILL).
+     */
+    void destroy() {
+        try {
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            // already gone
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(500, TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(2, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Kills the child at once (a hung child does not answer SIGTERM while stopped). */
+    void kill() {
+        process.destroyForcibly();
+    }
+
+    /** For error messages: the command, pid, exit status if it ended, and its last stderr lines. */
+    String describe() {
+        StringBuilder s = new StringBuilder();
+        s.append("command ").append(Arrays.toString(command)).append(", pid ").append(pid);
+        if (!process.isAlive()) {
+            s.append(", exit status ").append(process.exitValue());
+        }
+        s.append(stderrTail());
+        return s.toString();
+    }
+
+    /**
+     * As {@link #describe}, after giving a dying child a moment to end and its stderr thread to log
+     * its last lines (the reason it died is usually there).
+     */
+    String describeWhenGone() {
+        try {
+            process.waitFor(1, TimeUnit.SECONDS);
+            stderrThread.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return describe();
+    }
+
+    private String stderrTail() {
+        synchronized (lastStderr) {
+            if (lastStderr.isEmpty()) {
+                return "";
+            }
+            return "; its last stderr lines:\n  " + String.join("\n  ", lastStderr);
+        }
+    }
+
+    /** Logs the child's stderr at INFO as it comes (stock Storm only looks after each write). */
+    private void drainStderr() {
+        Logger childLog = LoggerFactory.getLogger(componentId);
+        InputStream err = process.getErrorStream();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(err, StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                childLog.info("stderr of {}:{} (pid {}): {}", componentId, taskId, pid, line);
+                synchronized (lastStderr) {
+                    if (lastStderr.size() == STDERR_LINES_KEPT) {
+                        lastStderr.removeFirst();
+                    }
+                    lastStderr.addLast(line);
+                }
+            }
+        } catch (IOException e) {
+            // the stream closes when the child ends
+        }
+    }
+
+    /**
+     * What the serializer writes to: a growing buffer that {@link #drain} empties into the pipe.
+     * The serializer's per-message flush is ignored after the handshake.
+     */
+    static final class BatchingOutput extends OutputStream {
+        private final OutputStream pipe;
+        private final ReentrantLock pipeLock = new ReentrantLock();
+        /** Guarded by this: bytes being appended. */
+        private byte[] buf = new byte[8192];
+        private int len;
+        /** Guarded by pipeLock: the other buffer, written to the pipe or free. */
+        private byte[] spare = new byte[8192];
+        /** During the handshake every flush goes through (the child must see the setup message). */
+        volatile boolean passThroughFlush;
+
+        BatchingOutput(OutputStream pipe) {
+            this.pipe = pipe;
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            ensure(1);
+            buf[len++] = (byte) b;
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int n) {
+            ensure(n);
+            System.arraycopy(b, off, buf, len, n);
+            len += n;
+        }
+
+        private void ensure(int n) {
+            if (len + n > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+            }
+        }
+
+        synchronized int queued() {
+            return len;
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (passThroughFlush) {
+                drain();
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            pipe.close();
+        }
+
+        void drain() throws IOException {
+            while (true) {
+                if (!pipeLock.tryLock()) {
+                    // The holder looks at the buffer again after it lets go: our bytes go with it.
+                    return;
+                }
+                try {
+                    while (true) {
+                        byte[] b;
+                        int n;
+                        synchronized (this) {
+                            if (len == 0) {
+                                break;
+                            }
+                            b = buf;
+                            n = len;
+                            buf = spare;
+                            len = 0;
+                        }
+                        spare = b;
+                        pipe.write(b, 0, n);
+                        pipe.flush();
+                    }
+                } finally {
+                    pipeLock.unlock();
+                }
+                synchronized (this) {
+                    if (len == 0) {
+                        return;
+                    }
+                }
+                // Bytes came while we held the lock from a thread whose tryLock failed: ours now.
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package com.example.stormnative;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters of the bolt host per component id, for this JVM: what the flush policy did. Tests read
+ * them; they cost one uncontended add per tuple.
+ */
+final class HostStats {
+    private static final Map<String, HostStats> BY_COMPONENT = new ConcurrentHashMap<>();
+
+    /** Tuples written to children. */
+    final LongAdder tuples = new LongAdder();
+    /** Writes the executor thread made (a lone tuple, the end of a burst, a full buffer). */
+    final LongAdder writes = new LongAdder();
+    /** Writes the watchdog made for bytes the executor thread had held (its next input was not ours). */
+    final LongAdder heldWrites = new LongAdder();
+
+    static HostStats of(String componentId) {
+        return BY_COMPONENT.computeIfAbsent(componentId, k -> new HostStats());
+    }
+
+    private HostStats() {
+    }
+}

@@ -1,0 +1,84 @@
+package com.example.stormnative;
+
+import java.util.Map;
+import org.apache.storm.Config;
+import org.apache.storm.metric.api.IMetric;
+import org.apache.storm.metric.api.rpc.IShellMetric;
+import org.apache.storm.multilang.ShellMsg;
+import org.apache.storm.task.TopologyContext;
+import org.apache.storm.utils.ObjectReader;
+import org.slf4j.Logger;
+
+/** What the bolt and spout hosts do alike: conf, the child's log records and metrics. */
+final class HostSupport {
+    private HostSupport() {
+    }
+
+    /** {@code topology.subprocess.timeout.secs}, else {@code supervisor.worker.timeout.secs}, as stock Storm. */
+    static long timeoutNanos(Map<String, Object> conf) {
+        Object secs = conf.get(Config.TOPOLOGY_SUBPROCESS_TIMEOUT_SECS);
+        if (secs == null) {
+            secs = conf.get(Config.SUPERVISOR_WORKER_TIMEOUT_SECS);
+        }
+        return ObjectReader.getInt(secs, 30) * 1_000_000_000L;
+    }
+
+    static boolean localMode(Map<String, Object> conf) {
+        return "local".equals(conf.get(Config.STORM_CLUSTER_MODE));
+    }
+
+    static int positiveInt(Map<String, Object> conf, String key, int dflt) {
+        Object v = conf.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        int n;
+        try {
+            n = v instanceof Number ? ((Number) v).intValue() : Integer.parseInt(v.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a positive integer, got " + v);
+        }
+        if (n <= 0) {
+            throw new IllegalArgumentException(key + " must be a positive integer, got " + v);
+        }
+        return n;
+    }
+
+    /** A {@code log} command, at its level, on the component's logger (as stock Storm does). */
+    static void log(Logger log, Number pid, ShellMsg msg) {
+        String text = "ShellLog pid:" + pid + ", " + msg.getMsg();
+        ShellMsg.ShellLogLevel level = msg.getLogLevel();
+        switch (level == null ? ShellMsg.ShellLogLevel.INFO : level) {
+            case TRACE -> log.trace(text);
+            case DEBUG -> log.debug(text);
+            case WARN -> log.warn(text);
+            case ERROR -> log.error(text);
+            default -> log.info(text);
+        }
+    }
+
+    /**
+     * A {@code metrics} command: updates the registered shell metric of that name.
+     *
+     * @return null, or what is wrong (the caller reports it: stock Storm kills the worker instead)
+     */
+    static String metrics(TopologyContext context, ShellMsg msg) {
+        String name = msg.getMetricName();
+        if (name == null || name.isEmpty()) {
+            return "metrics command without a name";
+        }
+        IMetric metric = context.getRegisteredMetricByName(name);
+        if (metric == null) {
+            return "metrics command for " + name + ", which no IShellMetric of this component registers";
+        }
+        if (!(metric instanceof IShellMetric)) {
+            return "metric " + name + " is a " + metric.getClass().getName() + ", not an IShellMetric";
+        }
+        try {
+            ((IShellMetric) metric).updateMetricFromRPC(msg.getMetricParams());
+        } catch (RuntimeException e) {
+            return "metric " + name + " refused " + msg.getMetricParams() + ": " + e;
+        }
+        return null;
+    }
+}

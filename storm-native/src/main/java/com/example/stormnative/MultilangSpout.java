@@ -1,0 +1,366 @@
+package com.example.stormnative;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.storm.multilang.NoOutputException;
+import org.apache.storm.multilang.ShellMsg;
+import org.apache.storm.multilang.SpoutMsg;
+import org.apache.storm.spout.SpoutOutputCollector;
+import org.apache.storm.task.TopologyContext;
+import org.apache.storm.topology.IRichSpout;
+import org.apache.storm.topology.OutputFieldsDeclarer;
+import org.apache.storm.tuple.Fields;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A spout that runs any multilang child (a native binary, storm.py, ...) and speaks Storm's
+ * multilang protocol to it, in place of Storm's {@code ShellSpout}: same command, same protocol,
+ * same serializers, without waiting for a round trip per command.
+ *
+ * <pre>{@code builder.setSpout("sentences", new MultilangSpout(new String[] {"sentence-spout"}, "sentence"), 1)}</pre>
+ *
+ * <p>ShellSpout writes {@code next}, {@code ack} or {@code fail} and blocks the executor thread
+ * until the child's {@code sync}. This host keeps up to {@value #PIPELINE_CONF} (default
+ * {@value #DEFAULT_PIPELINE}) {@code next} commands in the child: each {@code nextTuple} performs
+ * the answer to the oldest one (its emits, on the executor thread, as Storm wants) and sends
+ * another, so the child computes the next answer while Storm handles this one. {@code ack} and
+ * {@code fail} are written without waiting for their {@code sync}, and sent together with the
+ * next {@code next} (or by the watchdog within a few milliseconds when the spout is idle). The
+ * child answers commands in order, so the host knows which {@code sync} ends which command.
+ * {@code activate} and {@code deactivate} are passed on and waited for, as in ShellSpout: after
+ * {@code deactivate} returns, no emit of the child is performed until {@code activate}.
+ *
+ * <p>Everything runs on the executor thread but the watchdog: a child with a command unanswered
+ * for {@code topology.subprocess.timeout.secs} is killed and the spout dies with it. With the
+ * pipeline, the child may be asked for up to {@value #DEFAULT_PIPELINE} tuples more than
+ * {@code topology.max.spout.pending} allows (set the pipeline to 1 for ShellSpout's exact
+ * behaviour).
+ */
+public class MultilangSpout implements IRichSpout {
+    private static final long serialVersionUID = 1L;
+
+    /** Topology conf key: how many {@code next} commands may be in the child at once. */
+    public static final String PIPELINE_CONF = "storm.native.host.spout.pipeline";
+    static final int DEFAULT_PIPELINE = 16;
+    /** Unanswered acks and fails after which {@code ack}/{@code fail} read answers before writing more. */
+    static final int MAX_UNANSWERED = 1024;
+
+    private static final Logger LOG = LoggerFactory.getLogger(MultilangSpout.class);
+
+    private final String[] command;
+    private final String[] outputFields;
+    private final Map<String, Object> componentConf = new HashMap<>();
+
+    private transient Runtime rt;
+
+    /**
+     * @param command the child's command line; its program is looked up in the topology's code dir
+     *     ({@code resources/} of the jar) and made executable there first (see NativeExecutables)
+     * @param outputFields the fields of the default stream
+     */
+    public MultilangSpout(String[] command, String... outputFields) {
+        this.command = NativeExecutables.checkedCommand("MultilangSpout", command);
+        this.outputFields = NativeExecutables.checkedFields("MultilangSpout", outputFields);
+    }
+
+    /** Adds a component-level conf entry (e.g. {@code topology.max.spout.pending}). */
+    public MultilangSpout withConf(String key, Object value) {
+        componentConf.put(key, value);
+        return this;
+    }
+
+    @Override
+    public void declareOutputFields(OutputFieldsDeclarer declarer) {
+        declarer.declare(new Fields(outputFields));
+    }
+
+    @Override
+    public Map<String, Object> getComponentConfiguration() {
+        return componentConf;
+    }
+
+    @Override
+    public void open(Map<String, Object> conf, TopologyContext context, SpoutOutputCollector collector) {
+        String[] cmd = command.clone();
+        cmd[0] = NativeExecutables.resolve(command[0], context.getCodeDir(), conf);
+        rt = new Runtime(cmd, conf, context, collector);
+        HostThreads.watch(rt);
+    }
+
+    @Override
+    public void nextTuple() {
+        rt.nextTuple();
+    }
+
+    @Override
+    public void ack(Object msgId) {
+        rt.command("ack", msgId);
+    }
+
+    @Override
+    public void fail(Object msgId) {
+        rt.command("fail", msgId);
+    }
+
+    @Override
+    public void activate() {
+        rt.sync("activate");
+    }
+
+    @Override
+    public void deactivate() {
+        rt.sync("deactivate");
+    }
+
+    @Override
+    public void close() {
+        if (rt != null) {
+            rt.stop();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MultilangSpout" + Arrays.toString(command);
+    }
+
+    /** Everything that lives only in a running task; used by the executor thread but for {@link #watch}. */
+    private static final class Runtime implements HostThreads.Watched {
+        private final TopologyContext context;
+        private final SpoutOutputCollector collector;
+        private final Logger childLog;
+        private final boolean localMode;
+        private final int pipeline;
+        /** Sends more {@code next}s when no more than this many are in the child. */
+        private final int refillAt;
+        private final long timeoutNanos;
+        private final ChildProcess child;
+
+        /** The commands sent and not yet answered by a sync, oldest first; with when each was sent. */
+        private final ArrayDeque<String> unanswered = new ArrayDeque<>();
+        private final ArrayDeque<Long> sentAt = new ArrayDeque<>();
+        private int nextsInChild;
+        private boolean active = true;
+        /** Oldest unanswered command's send time, for the watchdog; 0 when none. */
+        private volatile long oldestSent;
+        /** Bytes queued by ack/fail that no nextTuple has written yet. */
+        private volatile boolean held;
+        private volatile boolean running = true;
+        private final AtomicBoolean writeInFlight = new AtomicBoolean();
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        Runtime(String[] command, Map<String, Object> conf, TopologyContext context, SpoutOutputCollector collector) {
+            this.context = context;
+            this.collector = collector;
+            this.childLog = LoggerFactory.getLogger(context.getThisComponentId());
+            this.localMode = HostSupport.localMode(conf);
+            this.pipeline = HostSupport.positiveInt(conf, PIPELINE_CONF, DEFAULT_PIPELINE);
+            this.refillAt = pipeline / 2;
+            this.timeoutNanos = HostSupport.timeoutNanos(conf);
+            this.child = ChildProcess.launch(command, conf, context);
+        }
+
+        void nextTuple() {
+            throwIfDead();
+            try {
+                if (!active) {
+                    return;
+                }
+                if (nextsInChild <= refillAt) {
+                    // Refilled in halves: one write (and one wake-up of the child) per half a
+                    // pipeline of sentences, not per sentence.
+                    while (nextsInChild < pipeline) {
+                        send("next", null);
+                    }
+                    flush();
+                }
+                // Perform the answer to the oldest next (after any ack/fail answered before it).
+                int before = nextsInChild;
+                while (nextsInChild == before) {
+                    answerOldest();
+                }
+            } catch (IOException | NoOutputException e) {
+                throw dead(e);
+            }
+        }
+
+        void command(String command, Object msgId) {
+            throwIfDead();
+            try {
+                send(command, msgId);
+                held = true;
+                while (unanswered.size() - nextsInChild > MAX_UNANSWERED) {
+                    flush();
+                    answerOldest();
+                }
+            } catch (IOException | NoOutputException e) {
+                throw dead(e);
+            }
+        }
+
+        /** activate/deactivate: everything before it answered, then the command itself. */
+        void sync(String command) {
+            throwIfDead();
+            try {
+                send(command, null);
+                flush();
+                while (!unanswered.isEmpty()) {
+                    answerOldest();
+                }
+                active = command.equals("activate");
+            } catch (IOException | NoOutputException e) {
+                throw dead(e);
+            }
+        }
+
+        private void send(String command, Object msgId) throws IOException {
+            SpoutMsg msg = new SpoutMsg();
+            msg.setCommand(command);
+            msg.setId(msgId == null ? "" : msgId);
+            child.queue(msg);
+            long now = System.nanoTime();
+            if (unanswered.isEmpty()) {
+                oldestSent = now;
+            }
+            unanswered.addLast(command);
+            sentAt.addLast(now);
+            if (command.equals("next")) {
+                nextsInChild++;
+            }
+        }
+
+        private void flush() throws IOException {
+            held = false;
+            child.drain();
+        }
+
+        /** Reads and performs messages until the oldest unanswered command's sync. */
+        private void answerOldest() throws IOException, NoOutputException {
+            while (true) {
+                ShellMsg msg = child.read();
+                String command = msg.getCommand();
+                if (command == null) {
+                    report("a message from the child without a command: " + msg);
+                    continue;
+                }
+                switch (command) {
+                    case "sync" -> {
+                        String done = unanswered.pollFirst();
+                        sentAt.pollFirst();
+                        if (done == null) {
+                            report("a sync that answers no command: ignored");
+                            continue;
+                        }
+                        if (done.equals("next")) {
+                            nextsInChild--;
+                        }
+                        Long next = sentAt.peekFirst();
+                        oldestSent = next == null ? 0 : next;
+                        return;
+                    }
+                    case "emit" -> emit(msg);
+                    case "log" -> HostSupport.log(childLog, child.pid(), msg);
+                    case "error" -> collector.reportError(new Exception("Shell Process Exception: " + msg.getMsg()));
+                    case "metrics" -> {
+                        String problem = HostSupport.metrics(context, msg);
+                        if (problem != null) {
+                            report(problem);
+                        }
+                    }
+                    default -> report("unknown command from the child: " + command);
+                }
+            }
+        }
+
+        private void emit(ShellMsg msg) throws IOException {
+            Object id = msg.getId();
+            long task = msg.getTask();
+            if (task == 0) {
+                List<Integer> to = collector.emit(msg.getStream(), msg.getTuple(), id);
+                if (msg.areTaskIdsNeeded()) {
+                    child.queueTaskIds(to);
+                    child.drain();
+                }
+            } else {
+                collector.emitDirect((int) task, msg.getStream(), msg.getTuple(), id);
+            }
+        }
+
+        private void report(String problem) {
+            String text = context.getThisComponentId() + ":" + context.getThisTaskId() + ": " + problem;
+            LOG.error(text);
+            collector.reportError(new IllegalStateException(text));
+        }
+
+        private void throwIfDead() {
+            Throwable t = failure.get();
+            if (t != null) {
+                throw new RuntimeException("multilang child died: " + child.describe(), t);
+            }
+        }
+
+        private RuntimeException dead(Exception e) {
+            Throwable cause = failure.get();
+            if (cause == null) {
+                cause = new IOException("the multilang child's pipe broke: " + child.describe(), e);
+                die(cause, false);
+            }
+            return new RuntimeException("multilang spout " + context.getThisComponentId() + ":"
+                + context.getThisTaskId() + " died: " + child.describe(), cause);
+        }
+
+        @Override
+        public void watch(long now) {
+            if (!running || failure.get() != null) {
+                return;
+            }
+            long oldest = oldestSent;
+            if (oldest != 0 && now - oldest > timeoutNanos) {
+                IOException silent = new IOException("the multilang child did not answer for "
+                    + (now - oldest) / 1_000_000 + " ms (topology.subprocess.timeout.secs): killed");
+                HostThreads.WRITERS.execute(() -> die(silent, true)); // die waits for the child: not here
+                return;
+            }
+            if (held && writeInFlight.compareAndSet(false, true)) {
+                HostThreads.WRITERS.execute(() -> {
+                    try {
+                        held = false;
+                        child.drain();
+                    } catch (IOException e) {
+                        // the executor thread sees it on its next write or read
+                    } finally {
+                        writeInFlight.set(false);
+                    }
+                });
+            }
+        }
+
+        /** Reports the death; off the executor thread, it also ends the worker (as ShellSpout). */
+        private void die(Throwable t, boolean fromWatchdog) {
+            if (!failure.compareAndSet(null, t)) {
+                return;
+            }
+            child.kill();
+            LOG.error(String.format("Halting process: multilang spout %s:%d died. %s",
+                context.getThisComponentId(), context.getThisTaskId(), child.describeWhenGone()), t);
+            collector.reportError(t);
+            HostThreads.unwatch(this);
+            if (fromWatchdog && !localMode && running) {
+                System.exit(11);
+            }
+        }
+
+        void stop() {
+            running = false;
+            HostThreads.unwatch(this);
+            child.close();
+        }
+    }
+}

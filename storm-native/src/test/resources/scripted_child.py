@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""A multilang child (JSON) whose behaviour the host tests choose: python3 scripted_child.py MODE [ARG].
+
+It reads the raw pipe itself, so it can tell which messages arrived in one write of the host
+(mode chunks). Modes: ack, chunks, hold N, double, badanchor, taskids, silent, exit, logerror,
+spout, ackwaits.
+"""
+import json
+import os
+import sys
+import time
+
+mode = sys.argv[1]
+arg = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+buf = b""
+queued = []  # messages read but not yet handled
+
+
+def read_chunk():
+    """Every complete message of the next os.read (blocking), as a list."""
+    global buf
+    while True:
+        data = os.read(0, 1 << 16)
+        if not data:
+            sys.exit(0)
+        buf += data
+        msgs = []
+        while b"\nend\n" in buf:
+            text, buf = buf.split(b"\nend\n", 1)
+            msgs.append(json.loads(text))
+        if msgs:
+            return msgs
+
+
+def read_msg():
+    while not queued:
+        queued.extend(read_chunk())
+    return queued.pop(0)
+
+
+def send(obj):
+    os.write(1, (json.dumps(obj) + "\nend\n").encode())
+
+
+setup = read_msg()
+with open(os.path.join(setup["pidDir"], str(os.getpid())), "w"):
+    pass
+send({"pid": os.getpid()})
+
+if mode == "silent":
+    while True:
+        time.sleep(60)
+
+seen = []
+held = []
+while True:
+    chunk = read_chunk()
+    for m in chunk:
+        if isinstance(m, list):
+            send({"command": "emit", "tuple": ["tasks", m], "need_task_ids": False})
+            continue
+        if "command" in m:  # spout
+            c = m["command"]
+            seen.append(c if c in ("next", "activate", "deactivate") else c + ":" + str(m.get("id")))
+            if c == "next":
+                if mode == "ackwaits" and held:
+                    for _ in held:
+                        send({"command": "sync"})
+                    held = []
+                send({"command": "emit", "id": len(seen), "tuple": [",".join(seen), len(chunk)],
+                      "need_task_ids": False})
+            elif c == "ack" and mode == "ackwaits":
+                held.append(m)
+                continue
+            send({"command": "sync"})
+            continue
+        if m.get("stream") == "__heartbeat":
+            send({"command": "sync"})
+            continue
+        tid = m["id"]
+        if mode == "ack":
+            send({"command": "ack", "id": tid})
+        elif mode == "chunks":
+            send({"command": "emit", "anchors": [tid], "tuple": ["chunk", len(chunk)], "need_task_ids": False})
+            send({"command": "ack", "id": tid})
+        elif mode == "hold":
+            held.append(tid)
+            if len(held) >= arg:
+                for h in held:
+                    send({"command": "ack", "id": h})
+                held = []
+        elif mode == "double":
+            send({"command": "ack", "id": tid})
+            send({"command": "ack", "id": tid})
+            send({"command": "fail", "id": "999999"})
+        elif mode == "badanchor":
+            send({"command": "emit", "anchors": ["424242", tid], "tuple": ["x"], "need_task_ids": False})
+            send({"command": "ack", "id": tid})
+        elif mode == "taskids":
+            send({"command": "emit", "anchors": [tid], "tuple": ["want"]})
+            send({"command": "ack", "id": tid})
+        elif mode == "exit":
+            sys.stderr.write("scripted child: boom\n")
+            sys.stderr.flush()
+            sys.exit(3)
+        elif mode == "logerror":
+            send({"command": "log", "msg": "a warning from the child", "level": 3})
+            send({"command": "error", "msg": "an error from the child"})
+            send({"command": "metrics", "name": "no-such-metric", "params": 1})
+            send({"command": "fail", "id": tid})
