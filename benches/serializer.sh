@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Issue 7's comparison in one run on one LocalCluster: the native word count with Storm's JSON
-# serializer and with the binary one (SMB1), each with and without sentence-spout's --batch,
-# against the pure-Java topology, runs alternated (benches/e2e, bench.E2E). Saturated (max spout
-# pending 1000: throughput, and the latency that much queueing gives), then light traffic
-# (max spout pending 1: one sentence in flight, the latency of a lone sentence).
+# The JVM side's comparison in one run on one LocalCluster: the native word count under Storm's
+# ShellSpout/ShellBolt and under storm-native's host (+host), each with Storm's JSON serializer and
+# with the binary one (+smb1), the Python sample under both, against the pure-Java topology, runs
+# alternated (benches/e2e, bench.E2E). Saturated (max spout pending 1000: throughput, and the
+# latency that much queueing gives), then light traffic (max spout pending 1: one sentence in
+# flight, the latency of a lone sentence). Variants: java, rust, rustbolts (the Java spout with
+# the Rust bolts), python, each with + modifiers: host, smb1, batchN (sentence-spout --batch N),
+# pipeN (the host spout's pipeline), flushN (SMB1's flush window under ShellBolt).
 #
-#   benches/serializer.sh                     3 reps, shape 1/4/4 (about 25 minutes on 2 cores)
+#   benches/serializer.sh                     3 reps, shape 1/4/4 (about 20 minutes on 2 cores)
 #   SER_REPS=1 SER_MEASURE=5 benches/serializer.sh   smoke run
 #
 # Raw lines: benches/results/raw/serializer.jsonl (gitignored); the table goes to stdout and to
@@ -17,8 +20,8 @@ mkdir -p "$raw"
 reps=${SER_REPS:-3}
 warmup=${SER_WARMUP:-6}
 measure=${SER_MEASURE:-10}
-variants=${SER_VARIANTS:-rust,rust+smb1,rust+batch50,rust+smb1+batch50,rustbolts,rustbolts+smb1,java}
-light_variants=${SER_LIGHT_VARIANTS:-rust,rust+smb1,java}
+variants=${SER_VARIANTS:-java,rust,rust+smb1,rust+host,rust+host+smb1,python,python+host}
+light_variants=${SER_LIGHT_VARIANTS:-java,rust,rust+smb1,rust+host,rust+host+smb1}
 
 cargo xtask dist
 # The bench and the library it runs (storm-native: components, BinarySerializer) in the root

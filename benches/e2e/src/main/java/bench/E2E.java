@@ -1,6 +1,8 @@
 package bench;
 
 import com.example.stormnative.BinarySerializer;
+import com.example.stormnative.MultilangBolt;
+import com.example.stormnative.MultilangSpout;
 import com.example.stormnative.NativeShellBolt;
 import com.example.stormnative.NativeShellSpout;
 import java.io.File;
@@ -11,8 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,8 +49,9 @@ import org.apache.storm.tuple.Values;
  * (storm.py) and pure-Java components, runs alternated, one JSON line per run.
  *
  * <p>Arguments are {@code key=value}: out, variants (rust,python,java,rustbolts, each with optional
- * {@code +} modifiers: {@code smb1} for the binary multilang serializer of java-topology, which must
- * be on the classpath; {@code batchN} for sentence-spout emitting up to N sentences per
+ * {@code +} modifiers: {@code host} for storm-native's MultilangSpout / MultilangBolt in place of
+ * Storm's ShellSpout / ShellBolt (with {@code pipeN}: N {@code next} commands in the spout's child
+ * at once); {@code smb1} for storm-native's binary multilang serializer; {@code batchN} for sentence-spout emitting up to N sentences per
  * {@code next}; {@code flushN} for SMB1's bolt flush window of N µs; e.g.
  * {@code rust+smb1+batch50}), shapes (spout/split/count
  * parallelism, e.g. 1/4/4,1/1/1), inputs (sample,corpus), corpus (file), reps, warmup, measure
@@ -273,6 +277,10 @@ public final class E2E {
             String m = parts[i];
             if (m.equals("smb1")) {
                 conf.put(Config.TOPOLOGY_MULTILANG_SERIALIZER, BinarySerializer.class.getName());
+            } else if (m.equals("host")) {
+                // topology() runs the processes under storm-native's MultilangSpout / MultilangBolt
+            } else if (m.startsWith("pipe")) {
+                conf.put(MultilangSpout.PIPELINE_CONF, Integer.parseInt(m.substring("pipe".length())));
             } else if (m.startsWith("flush")) {
                 conf.put("topology.multilang.binary.flush.window.micros", Long.parseLong(m.substring("flush".length())));
             } else if (m.startsWith("batch")) {
@@ -285,35 +293,36 @@ public final class E2E {
 
     static TopologyBuilder topology(String variant, int sp, int split, int count, String python) {
         TopologyBuilder b = new TopologyBuilder();
+        boolean host = Arrays.asList(variant.split("\\+")).contains("host");
+        String[] spout = {"sentence-spout"};
+        String[] splitter = {"split-bolt"};
+        String[] counter = {"count-bolt"};
         switch (variant.split("\\+")[0]) {
-            case "rust" -> {
-                b.setSpout("spout", new NativeShellSpout(new String[] {"sentence-spout"}, "sentence"), sp);
-                b.setBolt("split", new NativeShellBolt(new String[] {"split-bolt"}, "word"), split).shuffleGrouping("spout");
-                b.setBolt("count", new NativeShellBolt(new String[] {"count-bolt"}, "word", "count"), count)
-                        .fieldsGrouping("split", new Fields("word"));
+            case "rust", "rustbolts" -> {
             }
             case "python" -> {
-                b.setSpout("spout", new NativeShellSpout(new String[] {python, "sentencespout.py"}, "sentence"), sp);
-                b.setBolt("split", new NativeShellBolt(new String[] {python, "splitbolt.py"}, "word"), split)
-                        .shuffleGrouping("spout");
-                b.setBolt("count", new NativeShellBolt(new String[] {python, "countbolt.py"}, "word", "count"), count)
-                        .fieldsGrouping("split", new Fields("word"));
-            }
-            case "rustbolts" -> {
-                // The Java spout with the Rust bolts: what the bolts do without ShellSpout's
-                // synchronous round trips (next and ack each wait for the child's sync).
-                b.setSpout("spout", new JavaSpout(), sp);
-                b.setBolt("split", new NativeShellBolt(new String[] {"split-bolt"}, "word"), split).shuffleGrouping("spout");
-                b.setBolt("count", new NativeShellBolt(new String[] {"count-bolt"}, "word", "count"), count)
-                        .fieldsGrouping("split", new Fields("word"));
+                spout = new String[] {python, "sentencespout.py"};
+                splitter = new String[] {python, "splitbolt.py"};
+                counter = new String[] {python, "countbolt.py"};
             }
             case "java" -> {
                 b.setSpout("spout", new JavaSpout(), sp);
                 b.setBolt("split", new JavaSplit(), split).shuffleGrouping("spout");
                 b.setBolt("count", new JavaCount(), count).fieldsGrouping("split", new Fields("word"));
+                return b;
             }
             default -> throw new IllegalArgumentException("variant " + variant);
         }
+        if (variant.startsWith("rustbolts")) {
+            // The Java spout with the Rust bolts: what the bolts do without the spout's round trips.
+            b.setSpout("spout", new JavaSpout(), sp);
+        } else {
+            b.setSpout("spout", host ? new MultilangSpout(spout, "sentence") : new NativeShellSpout(spout, "sentence"), sp);
+        }
+        b.setBolt("split", host ? new MultilangBolt(splitter, "word") : new NativeShellBolt(splitter, "word"), split)
+                .shuffleGrouping("spout");
+        b.setBolt("count", host ? new MultilangBolt(counter, "word", "count") : new NativeShellBolt(counter, "word", "count"),
+                count).fieldsGrouping("split", new Fields("word"));
         return b;
     }
 

@@ -1,7 +1,6 @@
 package com.example.wordcount;
 
 import com.example.stormnative.BinarySerializer;
-import com.example.stormnative.NativeShellSpout;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,6 +9,7 @@ import org.apache.storm.Config;
 import org.apache.storm.LocalCluster;
 import org.apache.storm.StormSubmitter;
 import org.apache.storm.generated.KillOptions;
+import org.apache.storm.topology.IRichSpout;
 import org.apache.storm.topology.TopologyBuilder;
 import org.apache.storm.tuple.Fields;
 
@@ -22,6 +22,8 @@ import org.apache.storm.tuple.Fields;
  * WordCount [options] NAME    submit to the cluster as NAME (storm jar wordcount.jar ... NAME)
  *
  *   --python           the Python sample components (python3 + storm.py) instead of the binaries
+ *   --bridge B         host (storm-native's MultilangSpout/MultilangBolt, the default) or stock
+ *                      (Storm's ShellSpout/ShellBolt), the JVM side that runs the processes
  *   --seconds N        local run length (default 30)
  *   --report-secs N    seconds between reports (default 5)
  *   --workers N        topology.workers (default 1)
@@ -40,20 +42,34 @@ public final class WordCount {
 
     /** The sample's wiring, without the report bolt: spout 1, split 4 (shuffle), count 4 (fields on word). */
     public static TopologyBuilder builder(Variant variant) {
-        return builder(new SentenceSpout(variant), variant, 4, 4);
+        return builder(Bridge.fromSystemProperty(), variant);
     }
 
-    /** As {@link #builder(Variant)} with a given spout and parallelism (tests). */
-    public static TopologyBuilder builder(NativeShellSpout spout, Variant variant, int splits, int counters) {
+    /** As {@link #builder(Variant)}, under the given bridge. */
+    public static TopologyBuilder builder(Bridge bridge, Variant variant) {
+        return builder(SentenceSpout.on(bridge, variant), bridge, variant, 4, 4);
+    }
+
+    /**
+     * As {@link #builder(Variant)} with a given spout and parallelism (tests), the bolts under the
+     * bridge {@link Bridge#fromSystemProperty()} names (the host unless told otherwise).
+     */
+    public static TopologyBuilder builder(IRichSpout spout, Variant variant, int splits, int counters) {
+        return builder(spout, Bridge.fromSystemProperty(), variant, splits, counters);
+    }
+
+    /** As {@link #builder(IRichSpout, Variant, int, int)}, the bolts under {@code bridge}. */
+    public static TopologyBuilder builder(IRichSpout spout, Bridge bridge, Variant variant, int splits, int counters) {
         TopologyBuilder builder = new TopologyBuilder();
         builder.setSpout(SPOUT, spout, 1);
-        builder.setBolt(SPLIT, new SplitBolt(variant), splits).shuffleGrouping(SPOUT);
-        builder.setBolt(COUNT, new CountBolt(variant), counters).fieldsGrouping(SPLIT, new Fields("word"));
+        builder.setBolt(SPLIT, SplitBolt.on(bridge, variant), splits).shuffleGrouping(SPOUT);
+        builder.setBolt(COUNT, CountBolt.on(bridge, variant), counters).fieldsGrouping(SPLIT, new Fields("word"));
         return builder;
     }
 
     public static void main(String[] args) throws Exception {
         Variant variant = Variant.NATIVE;
+        Bridge bridge = Bridge.fromSystemProperty();
         int seconds = 30;
         int reportSecs = 5;
         // Plain collections until the mode is known: Storm classes initialize logging when loaded.
@@ -63,6 +79,12 @@ public final class WordCount {
             switch (args[i]) {
                 case "--python":
                     variant = Variant.PYTHON;
+                    break;
+                case "--bridge":
+                    bridge = Bridge.parse(args[++i]);
+                    break;
+                case "--stock":
+                    bridge = Bridge.STOCK;
                     break;
                 case "--seconds":
                     seconds = Integer.parseInt(args[++i]);
@@ -83,7 +105,7 @@ public final class WordCount {
                     break;
                 case "-h":
                 case "--help":
-                    System.out.println("usage: WordCount [--python] [--seconds N] [--report-secs N] [--workers N] "
+                    System.out.println("usage: WordCount [--python] [--bridge host|stock] [--seconds N] [--report-secs N] [--workers N] "
                         + "[-c KEY=VALUE]... [NAME]\n  no NAME: run on a LocalCluster; NAME: submit to the cluster");
                     return;
                 default:
@@ -107,19 +129,21 @@ public final class WordCount {
             throw new IllegalArgumentException("--python needs the JSON serializer: storm.py does not speak "
                 + BinarySerializer.class.getSimpleName() + " (SMB1); drop -c " + Config.TOPOLOGY_MULTILANG_SERIALIZER);
         }
-        TopologyBuilder builder = builder(variant);
+        TopologyBuilder builder = builder(bridge, variant);
         builder.setBolt(REPORT, new ReportBolt(reportSecs), 1).globalGrouping(COUNT);
 
         if (!names.isEmpty()) {
             StormSubmitter.submitTopologyWithProgressBar(names.get(0), conf, builder.createTopology());
             return;
         }
-        runLocally(variant, seconds, conf, builder);
+        runLocally(variant, bridge, seconds, conf, builder);
     }
 
-    private static void runLocally(Variant variant, int seconds, Config conf, TopologyBuilder builder) throws Exception {
-        System.out.printf("wordcount: %s components on a LocalCluster for %d s%n",
-            variant == Variant.NATIVE ? "native (Rust)" : "Python", seconds);
+    private static void runLocally(Variant variant, Bridge bridge, int seconds, Config conf, TopologyBuilder builder)
+        throws Exception {
+        System.out.printf("wordcount: %s components under %s on a LocalCluster for %d s%n",
+            variant == Variant.NATIVE ? "native (Rust)" : "Python",
+            bridge == Bridge.HOST ? "storm-native's host" : "Storm's ShellSpout/ShellBolt", seconds);
         try (LocalCluster cluster = new LocalCluster()) {
             cluster.submitTopology("wordcount", conf, builder.createTopology());
             Thread.sleep(seconds * 1000L);

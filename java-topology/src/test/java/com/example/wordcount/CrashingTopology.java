@@ -1,7 +1,6 @@
 package com.example.wordcount;
 
 import com.example.stormnative.BinarySerializer;
-import com.example.stormnative.NativeShellBolt;
 import org.apache.storm.Config;
 import org.apache.storm.LocalCluster;
 import org.apache.storm.topology.TopologyBuilder;
@@ -28,13 +27,13 @@ public final class CrashingTopology {
             // The Python sample under the binary serializer: storm.py cannot answer the handshake.
             conf.put(Config.TOPOLOGY_MULTILANG_SERIALIZER, BinarySerializer.class.getName());
             conf.put(BinarySerializer.HANDSHAKE_TIMEOUT_CONF, 3);
-            builder = WordCount.builder(new SentenceSpout(Variant.PYTHON), Variant.PYTHON, 1, 1);
+            builder = WordCount.builder(SentenceSpout.on(Bridge.fromSystemProperty(), Variant.PYTHON), Variant.PYTHON, 1, 1);
         } else if (args[0].equals("corpus")) {
             conf.put("wordcount.spout.corpus", args[1]);
-            builder = WordCount.builder(new SentenceSpout(), Variant.NATIVE, 1, 1);
+            builder = WordCount.builder(SentenceSpout.on(Bridge.fromSystemProperty(), Variant.NATIVE), Variant.NATIVE, 1, 1);
         } else {
-            builder = WordCount.builder(new SentenceSpout(), Variant.NATIVE, 1, 1);
-            builder.setBolt("broken", new NativeShellBolt(new String[] {"sh", "-c",
+            builder = WordCount.builder(SentenceSpout.on(Bridge.fromSystemProperty(), Variant.NATIVE), Variant.NATIVE, 1, 1);
+            builder.setBolt("broken", Bridge.fromSystemProperty().bolt(new String[] {"sh", "-c",
                 "echo 'broken-bolt: cannot load its model file' >&2; exit 3"}, "word"), 1)
                 .fieldsGrouping(WordCount.COUNT, new Fields("word"));
         }

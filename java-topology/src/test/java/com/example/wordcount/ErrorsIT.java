@@ -94,6 +94,7 @@ class ErrorsIT {
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-cp", System.getProperty("java.class.path"),
             "-Dwordcount.it.serializer=" + Harness.SERIALIZER,
+            "-D" + Bridge.PROPERTY + "=" + Bridge.fromSystemProperty().name().toLowerCase(java.util.Locale.ROOT),
             CrashingTopology.class.getName(), how));
         if (how.equals("corpus")) {
             cmd.add(missing);

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.example.stormnative.MultilangBolt;
+import com.example.stormnative.MultilangSpout;
 import com.example.stormnative.NativeShellBolt;
 import com.example.stormnative.NativeShellSpout;
 import java.util.List;
@@ -21,16 +23,27 @@ import org.junit.jupiter.api.Test;
 
 /**
  * wordcount-native.yaml: the word count in Flux from storm-native's generic classes alone
- * ({@code className: com.example.stormnative.NativeShellSpout / NativeShellBolt} and
- * {@code constructorArgs}), on a LocalCluster, with exact counts.
+ * ({@code className: com.example.stormnative.MultilangSpout / MultilangBolt} and
+ * {@code constructorArgs}), on a LocalCluster, with exact counts; and wordcount-native-stock.yaml,
+ * the same under Storm's ShellSpout / ShellBolt ({@code NativeShellSpout / NativeShellBolt}).
  */
 class FluxNativeIT {
     @Test
     void theGenericComponentsCountExactlyFromFlux() throws Exception {
-        TopologyDef def = FluxParser.parseResource("/wordcount-native-flux-test.yaml", false, true, null, false);
-        assertEquals(Set.of(NativeShellSpout.class.getName()),
+        countExactly("/wordcount-native-flux-test.yaml", MultilangSpout.class, MultilangBolt.class, "flux-native");
+    }
+
+    @Test
+    void theGenericComponentsCountExactlyFromFluxUnderStormsShellBolt() throws Exception {
+        countExactly("/wordcount-native-stock-flux-test.yaml", NativeShellSpout.class, NativeShellBolt.class,
+            "flux-native-stock");
+    }
+
+    private static void countExactly(String yaml, Class<?> spout, Class<?> bolt, String key) throws Exception {
+        TopologyDef def = FluxParser.parseResource(yaml, false, true, null, false);
+        assertEquals(Set.of(spout.getName()),
             Set.copyOf(def.getSpouts().stream().map(s -> s.getClassName()).toList()));
-        assertEquals(Set.of(NativeShellBolt.class.getName(), CollectorBolt.class.getName()),
+        assertEquals(Set.of(bolt.getName(), CollectorBolt.class.getName()),
             Set.copyOf(def.getBolts().stream().map(b -> b.getClassName()).toList()));
         Config conf = FluxBuilder.buildConfig(def);
         // As a `topology.multilang.serializer` line in the YAML's config would.
@@ -40,7 +53,7 @@ class FluxNativeIT {
         int limit = ((Number) conf.get("wordcount.spout.limit")).intValue();
         Map<String, Long> expected = Harness.expectedCounts(Harness.SAMPLE_SENTENCES, limit);
         long words = expected.values().stream().mapToLong(Long::longValue).sum();
-        Results r = Results.of("flux-native");
+        Results r = Results.of(key);
 
         ExitGuard.install();
         try (LocalCluster cluster = new LocalCluster()) {

@@ -2,7 +2,10 @@ package com.example.wordcount;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.example.stormnative.MultilangBolt;
+import com.example.stormnative.MultilangSpout;
 import com.example.stormnative.NativeShellBolt;
 import com.example.stormnative.NativeShellSpout;
 import java.lang.reflect.Field;
@@ -40,9 +43,21 @@ class WordCountComponentsTest {
 
     @Test
     void variantsPickTheCommand() throws Exception {
-        NativeShellSpout spout = new SentenceSpout(Variant.PYTHON);
+        MultilangSpout spout = new SentenceSpout(Variant.PYTHON);
+        assertArrayEquals(new String[] {"python3", "sentencespout.py"}, command(MultilangSpout.class, spout));
+        MultilangBolt split = new SplitBolt();
+        assertArrayEquals(new String[] {"split-bolt"}, command(MultilangBolt.class, split));
+    }
+
+    @Test
+    void theStockBridgeRunsTheSameCommandsUnderShellSpoutAndShellBolt() throws Exception {
+        assertEquals(MultilangBolt.class, SplitBolt.on(Bridge.HOST, Variant.NATIVE).getClass().getSuperclass());
+        NativeShellSpout spout = (NativeShellSpout) SentenceSpout.on(Bridge.STOCK, Variant.PYTHON);
         assertArrayEquals(new String[] {"python3", "sentencespout.py"}, command(ShellSpout.class, spout));
-        NativeShellBolt split = new SplitBolt();
-        assertArrayEquals(new String[] {"split-bolt"}, command(ShellBolt.class, split));
+        NativeShellBolt count = (NativeShellBolt) CountBolt.on(Bridge.STOCK, Variant.NATIVE);
+        assertArrayEquals(new String[] {"count-bolt"}, command(ShellBolt.class, count));
+        assertEquals(List.of("word", "count"), declared(count));
+        assertEquals(Bridge.STOCK, Bridge.parse(" Stock "));
+        assertThrows(IllegalArgumentException.class, () -> Bridge.parse("shell"));
     }
 }
