@@ -9,20 +9,23 @@
   (:gen-class))
 
 (def usage
-  "usage: lein run [--seconds N] [--every N] [-c KEY=VALUE]...
+  "usage: lein run [--seconds N] [--every N] [--bridge host|stock] [-c KEY=VALUE]...
          run on a local cluster for N seconds (default 20), top words every N seconds (default 5)
-       lein run NAME [--workers N] [--nimbus HOST[:PORT]] [-c KEY=VALUE]...
+       lein run NAME [--workers N] [--nimbus HOST[:PORT]] [--bridge host|stock] [-c KEY=VALUE]...
          submit to a cluster as NAME (needs `lein uberjar` first; the nimbus comes from
          --nimbus, -c nimbus.seeds=[...] or Storm's storm.yaml, else localhost:6627)
   -c sets a topology conf entry; VALUE is read as JSON when it parses (3, true, [\"a\"]), else
-     as a string, e.g. -c wordcount.spout.order=sequential -c wordcount.log.tuples=true")
+     as a string, e.g. -c wordcount.spout.order=sequential -c wordcount.log.tuples=true
+  --bridge: the JVM side that runs the processes, storm-native's host (default) or Storm's
+     ShellSpout/ShellBolt (stock)")
 
 (defn- conf-value [s]
   (try (JSONValue/parseWithException ^String s)
        (catch Exception _ s)))
 
 (defn parse-args
-  "Command-line arguments to {:name, :seconds, :every, :workers, :nimbus, :conf}, or {:error msg}."
+  "Command-line arguments to {:name, :seconds, :every, :workers, :nimbus, :bridge, :conf}, or
+  {:error msg}."
   [args]
   (loop [opts {:conf {}} [a value & _ :as args] args]
     (let [number (some->> value (re-matches #"\d+") parse-long)
@@ -37,6 +40,9 @@
                            (recur (assoc opts :nimbus {:host host :port (some-> port parse-long)})
                                   (drop 2 args))
                            {:error "--nimbus needs HOST[:PORT]"})
+        (= "--bridge" a) (if-let [bridge (topology/bridges (some-> value keyword))]
+                           (recur (assoc opts :bridge bridge) (drop 2 args))
+                           {:error "--bridge needs host or stock"})
         (= "-c" a) (if-let [[_ k v] (some->> value (re-matches #"([^=]+)=(.*)"))]
                      (recur (assoc-in opts [:conf k] (conf-value v)) (drop 2 args))
                      {:error "-c needs KEY=VALUE"})
@@ -61,7 +67,7 @@
 (defn submit!
   "Submits the topology to the cluster as `name`, uploading the jar named by the storm.jar system
   property (set by `storm jar`), else the uberjar in target/uberjar."
-  [name conf]
+  [name conf & {:keys [bridge] :or {bridge :host}}]
   (when-not (System/getProperty "storm.jar")
     (if-let [jar (uberjar)]
       (System/setProperty "storm.jar" (.getAbsolutePath ^java.io.File jar))
@@ -69,19 +75,19 @@
                            "(or submit with `storm jar target/uberjar/...-standalone.jar wordcount.core "
                            name "`)") {}))))
   (println "submitting word-count as" name "with jar" (System/getProperty "storm.jar"))
-  (StormSubmitter/submitTopology ^String name ^java.util.Map conf (topology/word-count)))
+  (StormSubmitter/submitTopology ^String name ^java.util.Map conf (topology/word-count nil bridge)))
 
 (defn main
   "Does what the arguments say; returns the process exit code."
   [& args]
-  (let [{:keys [error help name seconds every conf] :as opts} (parse-args args)]
+  (let [{:keys [error help name seconds every bridge conf] :or {bridge :host} :as opts} (parse-args args)]
     (cond
       error (do (binding [*out* *err*] (println error) (println usage)) 2)
       help (do (println usage) 0)
-      name (do (submit! name (submit-conf opts)) 0)
+      name (do (submit! name (submit-conf opts) :bridge bridge) 0)
       ;; wordcount.local needs storm-server, which `storm jar` may lack: load it only here
       :else (do ((requiring-resolve 'wordcount.local/run)
-                 :seconds (or seconds 20) :every (or every 5) :conf conf)
+                 :seconds (or seconds 20) :every (or every 5) :conf conf :bridge bridge)
                 0))))
 
 (defn -main [& args]

@@ -90,16 +90,18 @@
 
 (defn run
   "Runs the word-count topology on a LocalCluster for `seconds`, printing the top words every
-  `every` seconds, then kills it and shuts the cluster down. `conf` is added to the topology conf.
+  `every` seconds, then kills it and shuts the cluster down. `conf` is added to the topology conf;
+  `bridge` is :host (storm-native's, the default) or :stock (Storm's ShellSpout/ShellBolt).
   Returns the observer's last snapshot."
-  [& {:keys [seconds every conf top]
-      :or {seconds 20 every 5 conf {} top 10}}]
+  [& {:keys [seconds every conf top bridge]
+      :or {seconds 20 every 5 conf {} top 10 bridge :host}}]
   (let [observer (observe/new-observer!)
         topo-conf (merge {"topology.workers" 1} conf (observe/conf observer))]
     (try
       (with-open [cluster (start-cluster)]
-        (println (format "word-count: running on a local cluster for %d s" seconds))
-        (.submitTopology cluster "word-count" topo-conf (topology/word-count observer))
+        (println (format "word-count: running on a local cluster for %d s (%s)" seconds
+                         (if (= bridge :stock) "Storm's ShellSpout/ShellBolt" "storm-native's host")))
+        (.submitTopology cluster "word-count" topo-conf (topology/word-count observer bridge))
         (let [started (System/nanoTime)
               elapsed #(quot (- (System/nanoTime) started) 1000000000)]
           (loop []

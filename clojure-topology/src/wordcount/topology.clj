@@ -6,7 +6,8 @@
   only, never storm-server."
   (:require [org.apache.storm.clojure :refer [topology spout-spec bolt-spec
                                               shell-spout-spec shell-bolt-spec]]
-            [wordcount.observe :as observe]))
+            [wordcount.observe :as observe])
+  (:import [com.example.stormnative MultilangBolt MultilangSpout]))
 
 (def ^:private launcher
   ;; A jar keeps no file modes: on a cluster the supervisor unpacks resources/ with plain file
@@ -27,17 +28,45 @@
   "The native components this topology runs, as named in resources/."
   ["sentence-spout" "split-bolt" "count-bolt"])
 
+(defn- strings ^"[Ljava.lang.String;" [xs] (into-array String xs))
+
+(defn host-spout
+  "storm-native's host for a multilang spout process: `binary` from resources/ (made executable
+  first), declaring `fields`."
+  [binary fields]
+  (MultilangSpout. (strings [binary]) (strings fields)))
+
+(defn host-bolt
+  "storm-native's host for a multilang bolt process, as `host-spout`."
+  [binary fields]
+  (MultilangBolt. (strings [binary]) (strings fields)))
+
+(def bridges
+  "The JVM sides that can run the processes: storm-native's host (MultilangSpout/MultilangBolt,
+  the default) or Storm's own ShellSpout/ShellBolt (the DSL's shell specs), for comparison."
+  #{:host :stock})
+
 (defn word-count
   "The sample's topology: spout (1) -shuffle-> splitbolt (4) -fields [word]-> countbolt (4).
   With `observer` (an id from `wordcount.observe/new-observer!`, local mode only) a Clojure bolt
-  \"observer\" also receives every [word count] from countbolt, grouped on word."
+  \"observer\" also receives every [word count] from countbolt, grouped on word. `bridge` is one of
+  `bridges` (:host unless given)."
   ([] (word-count nil))
-  ([observer]
-   (topology
-    {"spout" (shell-spout-spec (native-command "sentence-spout") ["sentence"] :p 1)}
-    (cond-> {"splitbolt" (shell-bolt-spec {"spout" :shuffle}
-                                          (native-command "split-bolt") ["word"] :p 4)
-             "countbolt" (shell-bolt-spec {"splitbolt" ["word"]}
-                                          (native-command "count-bolt") ["word" "count"] :p 4)}
-      observer (assoc "observer" (bolt-spec {"countbolt" ["word"]}
-                                            (observe/tally observer) :p 2))))))
+  ([observer] (word-count observer :host))
+  ([observer bridge]
+   (when-not (bridges bridge)
+     (throw (IllegalArgumentException. (str "bridge must be one of " (sort bridges) ", got " bridge))))
+   (let [stock? (= bridge :stock)
+         spout (if stock?
+                 (shell-spout-spec (native-command "sentence-spout") ["sentence"] :p 1)
+                 (spout-spec (host-spout "sentence-spout" ["sentence"]) :p 1))
+         bolt (fn [inputs binary fields]
+                (if stock?
+                  (shell-bolt-spec inputs (native-command binary) fields :p 4)
+                  (bolt-spec inputs (host-bolt binary fields) :p 4)))]
+     (topology
+      {"spout" spout}
+      (cond-> {"splitbolt" (bolt {"spout" :shuffle} "split-bolt" ["word"])
+               "countbolt" (bolt {"splitbolt" ["word"]} "count-bolt" ["word" "count"])}
+        observer (assoc "observer" (bolt-spec {"countbolt" ["word"]}
+                                              (observe/tally observer) :p 2)))))))

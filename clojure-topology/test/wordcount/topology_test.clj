@@ -3,7 +3,8 @@
             [wordcount.core :as core]
             [wordcount.test-support :as t]
             [wordcount.topology :as topology])
-  (:import [org.apache.storm.generated Bolt ComponentCommon GlobalStreamId Grouping SpoutSpec StormTopology]
+  (:import [com.example.stormnative MultilangBolt MultilangSpout]
+           [org.apache.storm.generated Bolt ComponentCommon GlobalStreamId Grouping SpoutSpec StormTopology]
            [org.apache.storm.task ShellBolt]
            [org.apache.storm.spout ShellSpout]
            [org.apache.storm.utils Utils]))
@@ -24,8 +25,18 @@
             (.setAccessible true))]
     (vec (.get f obj))))
 
-(deftest the-samples-topology
-  (let [^StormTopology topo (topology/word-count)
+(defn- host-command
+  "The command line inside a serialized MultilangBolt/MultilangSpout (a private field `command`)."
+  [obj]
+  (let [f (doto (.getDeclaredField (class obj) "command") (.setAccessible true))]
+    (vec (.get f obj))))
+
+(deftest an-unknown-bridge-is-named
+  (is (thrown-with-msg? IllegalArgumentException #"bridge must be one of \(:host :stock\), got :shell"
+                        (topology/word-count nil :shell))))
+
+(defn- the-samples-topology-under [bridge]
+  (let [^StormTopology topo (topology/word-count nil bridge)
         spouts (.get_spouts topo)
         bolts (.get_bolts topo)]
     (is (= #{"spout"} (set (keys spouts))))
@@ -36,15 +47,30 @@
            (common (.get_common ^Bolt (get bolts "splitbolt")))))
     (is (= {:parallelism 4 :outputs {"default" ["word" "count"]} :inputs {"splitbolt" ["word"]}}
            (common (.get_common ^Bolt (get bolts "countbolt")))))
-    (testing "each component runs its binary through the launcher"
-      (let [object #(Utils/javaDeserialize (.get_serialized_java (.get_spout_object %)) Object)
-            bolt-object #(Utils/javaDeserialize (.get_serialized_java (.get_bolt_object %)) Object)]
-        (is (= (topology/native-command "sentence-spout") (shell-command (object (get spouts "spout")))))
-        (is (= (topology/native-command "split-bolt") (shell-command (bolt-object (get bolts "splitbolt")))))
-        (is (= (topology/native-command "count-bolt") (shell-command (bolt-object (get bolts "countbolt")))))))
+    (let [object #(Utils/javaDeserialize (.get_serialized_java (.get_spout_object %)) Object)
+          bolt-object #(Utils/javaDeserialize (.get_serialized_java (.get_bolt_object %)) Object)
+          spout (object (get spouts "spout"))
+          split (bolt-object (get bolts "splitbolt"))
+          count (bolt-object (get bolts "countbolt"))]
+      (if (= bridge :stock)
+        (testing "each component runs its binary through the launcher, under ShellSpout/ShellBolt"
+          (is (= (topology/native-command "sentence-spout") (shell-command spout)))
+          (is (= (topology/native-command "split-bolt") (shell-command split)))
+          (is (= (topology/native-command "count-bolt") (shell-command count))))
+        (testing "each component runs its binary under storm-native's host"
+          (is (instance? MultilangSpout spout))
+          (is (every? #(instance? MultilangBolt %) [split count]))
+          (is (= ["sentence-spout"] (host-command spout)))
+          (is (= ["split-bolt"] (host-command split)))
+          (is (= ["count-bolt"] (host-command count))))))
     (testing "the observer bolt is there only when asked for"
       (is (= {:parallelism 2 :outputs {"default" []} :inputs {"countbolt" ["word"]}}
              (common (.get_common ^Bolt (get (.get_bolts (topology/word-count "some-id")) "observer"))))))))
+
+(deftest the-samples-topology
+  (doseq [bridge [:host :stock]]
+    (testing (str "under " bridge)
+      (the-samples-topology-under bridge))))
 
 (deftest native-command-shape
   (let [[sh flag script name & args] (topology/native-command "split-bolt" "--mode" "words")]
@@ -74,3 +100,8 @@
   (is (= ["🐄" "🌙"] (t/python-split "🐄\u3000🌙")))
   (is (= [] (t/python-split " \u2003 ")))
   (is (= {"a" 4 "b" 2} (t/expected-counts ["a b" "" "a"] 4))))
+
+(deftest the-bridge-option
+  (is (= {:conf {} :bridge :stock} (core/parse-args ["--bridge" "stock"])))
+  (is (= {:conf {} :bridge :host} (core/parse-args ["--bridge" "host"])))
+  (is (= {:error "--bridge needs host or stock"} (core/parse-args ["--bridge" "shell"]))))

@@ -267,6 +267,9 @@ public class MultilangBolt implements IRichBolt {
             try {
                 while (true) {
                     ShellMsg msg = child.read();
+                    if (!running) {
+                        return; // stopped: whatever the child still says has no tuple to go to
+                    }
                     lastHeard = System.nanoTime();
                     handle(msg);
                     if (producerBatching) {
@@ -389,6 +392,9 @@ public class MultilangBolt implements IRichBolt {
 
         /** A problem the child caused that the bolt survives: worker log and Storm UI. */
         private void report(String problem) {
+            if (!running) {
+                return;
+            }
             String text = context.getThisComponentId() + ":" + context.getThisTaskId() + ": " + problem;
             LOG.error(text);
             synchronized (collector) {
@@ -445,6 +451,12 @@ public class MultilangBolt implements IRichBolt {
             }
             boolean wasRunning = running;
             child.kill();
+            if (!wasRunning) {
+                // Storm stopped the bolt (kill, rebalance, shutdown): the child's end is expected.
+                LOG.info("multilang bolt {}:{} stopped; its child: {}", context.getThisComponentId(),
+                    context.getThisTaskId(), t.toString());
+                return;
+            }
             String message = String.format("Halting process: multilang bolt %s:%d died. %s",
                 context.getThisComponentId(), context.getThisTaskId(), child.describeWhenGone());
             LOG.error(message, t);
@@ -467,7 +479,7 @@ public class MultilangBolt implements IRichBolt {
             child.close();
             reader.interrupt();
             synchronized (pending) {
-                pending.clear();
+                pending.notifyAll();
             }
         }
 
