@@ -5,15 +5,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counters of the bolt host per component id, for this JVM: what the flush policy did. Tests read
- * them; they cost one uncontended add per tuple.
+ * Counters of the hosts per component id, for this JVM: what the flush policy did. Tests read
+ * them; they cost one uncontended add per tuple or write.
  */
 final class HostStats {
     private static final Map<String, HostStats> BY_COMPONENT = new ConcurrentHashMap<>();
 
     /** Tuples written to children. */
     final LongAdder tuples = new LongAdder();
-    /** Writes the executor thread made (a lone tuple, the end of a burst, a full buffer). */
+    /**
+     * Writes the executor thread made: a bolt's lone tuple, end of a burst or full buffer; a
+     * spout's refill of its pipeline, activate or deactivate.
+     */
     final LongAdder writes = new LongAdder();
     /** Writes the watchdog made for bytes the executor thread had held (its next input was not ours). */
     final LongAdder heldWrites = new LongAdder();

@@ -248,11 +248,14 @@ public class MultilangBolt implements IRichBolt {
                 heldSince = 0;
                 child.drain();
                 synchronized (pending) {
-                    while (pending.size() >= maxPending && failure.get() == null) {
+                    while (pending.size() >= maxPending && failure.get() == null && running) {
                         pending.wait(100);
                     }
                 }
                 throwIfDead();
+                if (!running) {
+                    throw new IllegalStateException("the bolt was stopped while waiting for room in its child");
+                }
             }
         }
 

@@ -142,6 +142,7 @@ public class MultilangSpout implements IRichSpout {
         private final int refillAt;
         private final long timeoutNanos;
         private final ChildProcess child;
+        private final HostStats stats;
 
         /** The commands sent and not yet answered by a sync, oldest first; with when each was sent. */
         private final ArrayDeque<String> unanswered = new ArrayDeque<>();
@@ -165,6 +166,7 @@ public class MultilangSpout implements IRichSpout {
             this.refillAt = pipeline / 2;
             this.timeoutNanos = HostSupport.timeoutNanos(conf);
             this.child = ChildProcess.launch(command, conf, context);
+            this.stats = HostStats.of(context.getThisComponentId());
         }
 
         void nextTuple() {
@@ -239,6 +241,7 @@ public class MultilangSpout implements IRichSpout {
         private void flush() throws IOException {
             held = false;
             child.drain();
+            stats.writes.increment();
         }
 
         /** Reads and performs messages until the oldest unanswered command's sync. */

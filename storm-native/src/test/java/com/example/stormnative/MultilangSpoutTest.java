@@ -19,8 +19,12 @@ class MultilangSpoutTest {
     private final FakeStorm.SpoutCollector out = new FakeStorm.SpoutCollector();
 
     private MultilangSpout start(String mode, Map<String, Object> conf) throws Exception {
+        return start(mode, "spout-" + mode, conf);
+    }
+
+    private MultilangSpout start(String mode, String component, Map<String, Object> conf) throws Exception {
         MultilangSpout spout = new MultilangSpout(new String[] {"python3", "scripted_child.py", mode}, "sentence");
-        spout.open(conf, FakeStorm.context("spout-" + mode, conf), new SpoutOutputCollector(out));
+        spout.open(conf, FakeStorm.context(component, conf), new SpoutOutputCollector(out));
         started.add(spout);
         return spout;
     }
@@ -40,7 +44,7 @@ class MultilangSpoutTest {
 
     @Test
     void nextIsPipelinedAndEachCallPerformsOneAnswerOnTheCallingThread() throws Exception {
-        MultilangSpout spout = start("spout", FakeStorm.conf());
+        MultilangSpout spout = start("spout", "spout-pipelined", FakeStorm.conf());
         spout.activate();
         spout.nextTuple();
         assertEquals(1, out.emits.size(), "one answer per nextTuple");
@@ -55,21 +59,22 @@ class MultilangSpoutTest {
         for (int i = 3; i < MultilangSpout.DEFAULT_PIPELINE + 1; i++) {
             spout.nextTuple();
         }
-        int half = MultilangSpout.DEFAULT_PIPELINE / 2;
-        assertEquals(MultilangSpout.DEFAULT_PIPELINE, chunk(half), "answered from the first write");
-        assertEquals(half, chunk(MultilangSpout.DEFAULT_PIPELINE), "refilled by half a pipeline in one write");
+        // Written: activate, the first 16 nexts at once, then 8 more at the 9th and at the 17th call.
+        assertEquals(4, HostStats.of("spout-pipelined").writes.sum(), "refilled by half a pipeline per write");
+        assertEquals(MultilangSpout.DEFAULT_PIPELINE + 1, out.emits.size());
     }
 
     @Test
     void aPipelineOfOneIsShellSpoutsLockstep() throws Exception {
         Map<String, Object> conf = FakeStorm.conf();
         conf.put(MultilangSpout.PIPELINE_CONF, 1);
-        MultilangSpout spout = start("spout", conf);
+        MultilangSpout spout = start("spout", "spout-lockstep", conf);
         spout.nextTuple();
         spout.nextTuple();
         assertEquals(1, chunk(0));
         assertEquals(1, chunk(1));
         assertEquals("next,next", seen(1));
+        assertEquals(2, HostStats.of("spout-lockstep").writes.sum(), "a write per next");
     }
 
     @Test
