@@ -29,10 +29,10 @@ static APP: App = App {
             name: "metrics-secs",
             conf_key: Some("wordcount.count.metrics.secs"),
             value: Some("N"),
-            help: "send the metric `distinct-words` (how many distinct words this task holds, \
-                   a number) at most every N seconds, checked on each tuple and tick tuple \
-                   [0: off]. The JVM side must register an IShellMetric named \
-                   distinct-words first: for an unknown name stock Storm kills the worker",
+            help:
+                "every N seconds at most (checked on each tuple and tick tuple), send the metric \
+                   distinct-words: how many distinct words this task holds [0: off; the JVM \
+                   side must register an IShellMetric of that name, or Storm kills the worker]",
         },
     ],
 };
