@@ -11,7 +11,7 @@ use crate::connection::{after_message, read_frame, report, After, Connection, Se
 use crate::emit::{Emit, EmitToken, Values};
 use crate::frame::Frame;
 use crate::message::{Incoming, Setup, Tuple, TupleId};
-use crate::output::{encode, Emitter, Format};
+use crate::output::{encode, Emitter, Format, MetricError};
 use crate::Error;
 
 /// A bolt: code that turns input tuples into output tuples.
@@ -99,11 +99,29 @@ impl<'o> BoltOutput<'o> {
         encode::error(self.emitter.format, self.emitter.buf, msg);
     }
 
-    /// Sends a metric value. The metric must be registered under `name` on the JVM side
-    /// (an `IShellMetric` registered by the ShellBolt subclass): for an unknown name Storm
-    /// throws and the worker dies.
-    pub fn metrics<P: Serialize + ?Sized>(&mut self, name: &str, params: &P) -> Result<(), String> {
-        encode::metrics(self.emitter.format, self.emitter.buf, name, params)
+    /// Sends a value for the metric `name`: Storm's `metrics` command, in the stream's encoding
+    /// (JSON `{"command":"metrics","name":...,"params":...}`, SMB1 kind `0x17`). `params` is
+    /// any serializable value, usually a number; it is sent as it is, after the log records
+    /// written before this call.
+    ///
+    /// ```no_run
+    /// # fn f(out: &mut storm_multilang::BoltOutput<'_>) -> Result<(), storm_multilang::MetricError> {
+    /// out.metric("distinct-words", 42)?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// **The JVM side must have registered `name`**: ShellBolt looks it up with
+    /// `context.getRegisteredMetricByName(name)`, which must be an `IShellMetric`, and calls
+    /// its `updateMetricFromRPC(params)`. For a name nobody registered stock Storm throws and
+    /// the worker dies, so send a metric only when the topology says it is registered (a
+    /// component option that is off by default). Send periodically, not per tuple: each one
+    /// is a message the JVM parses.
+    ///
+    /// A value that cannot be encoded is an `Err` and nothing is sent; the input tuple is
+    /// not failed for it.
+    pub fn metric(&mut self, name: &str, params: impl Serialize) -> Result<(), MetricError> {
+        self.emitter.metric(name, &params)
     }
 }
 

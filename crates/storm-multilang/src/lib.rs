@@ -77,6 +77,16 @@
 //!    instance `super("sh", "-c", "chmod +x upper && exec ./upper")`). Spouts are the same
 //!    with [`Spout`], [`cli::run_spout_main`] and `ShellSpout`.
 //!
+//! # Metrics
+//!
+//! [`BoltOutput::metric`] and [`SpoutOutput::metric`] send Storm's `metrics` command: a name
+//! and a value (`params`: any serializable value, usually a number), for example
+//! `{"command":"metrics","name":"distinct-words","params":42}` in JSON, kind `0x17` in SMB1.
+//! Storm hands `params` to the `IShellMetric` registered under that name on the JVM side
+//! (`updateMetricFromRPC`); a name nobody registered makes stock Storm throw and the worker
+//! die. Put a metric behind an option that is off by default, and send it periodically (on
+//! a tick tuple, say), never per tuple. In tests, [`testing::Reply::metrics`] lists them.
+//!
 //! # Layout
 //!
 //! Modules in dependency order: each uses only modules above it; the first four use nothing
@@ -93,7 +103,8 @@
 //! - [`smb1`]: SMB1, the optional binary wire format (docs/binary-protocol.md): parsing,
 //!   encoding, its serde serializer.
 //! - `output`: the output buffer, the writer it is flushed to, and the `Emitter` that
-//!   encodes a component's emits in the stream's format (the one run-time format choice).
+//!   encodes a component's emits and metrics in the stream's format (the one run-time
+//!   format choice); [`MetricError`].
 //! - [`frame`]: splitting the input into messages (`end` lines, or SMB1's length prefixes,
 //!   detected from the first bytes), flushing before any read that could block.
 //! - `codec`: the `Codec` trait (framing, parsing, the runners' commands) with its `Json`
@@ -181,6 +192,7 @@ pub use error::{Error, FieldError, MessageError};
 pub use message::{
     Command, Conf, Context, Incoming, MessageId, Setup, TaskIds, Tuple, TupleId, TupleValues,
 };
+pub use output::MetricError;
 pub use spout::{run_spout, run_spout_io, Spout, SpoutOutput};
 
 /// Parses one message; exposed for fuzzing and benchmarks.

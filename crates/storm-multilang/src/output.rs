@@ -78,6 +78,29 @@ pub(crate) mod encode {
     }
 }
 
+/// A metric value that could not be written in the stream's encoding (a map with non-string
+/// keys, say): nothing was sent, and nothing was failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetricError {
+    name: String,
+    reason: String,
+}
+
+impl MetricError {
+    /// The metric's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl std::fmt::Display for MetricError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "metric {:?} not sent: {}", self.name, self.reason)
+    }
+}
+
+impl std::error::Error for MetricError {}
+
 /// What bolts and spouts write through while their code runs: the output buffer in the
 /// stream's encoding, the queue of emits awaiting task ids, and the first emit error.
 #[derive(Debug)]
@@ -90,6 +113,20 @@ pub(crate) struct Emitter<'o> {
 }
 
 impl Emitter<'_> {
+    /// Encodes one `metrics` command, after the log records written before it. An encoding
+    /// error writes nothing and is returned (it fails nothing).
+    pub(crate) fn metric<P: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        params: &P,
+    ) -> Result<(), MetricError> {
+        drain_logs(self.buf, self.format);
+        encode::metrics(self.format, self.buf, name, params).map_err(|reason| MetricError {
+            name: name.to_owned(),
+            reason,
+        })
+    }
+
     /// Encodes one emit; a token when it asked for task ids. An encoding error is kept (the
     /// first one) and nothing is written.
     pub(crate) fn emit<V: Values + ?Sized>(

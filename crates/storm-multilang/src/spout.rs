@@ -11,7 +11,7 @@ use crate::connection::{after_message, read_frame, report, After, Connection, Se
 use crate::emit::{Emit, EmitToken, NewMessageId, Values};
 use crate::frame::Frame;
 use crate::message::{Command, Incoming, MessageId, Setup};
-use crate::output::{encode, Emitter, Format};
+use crate::output::{encode, Emitter, Format, MetricError};
 use crate::Error;
 
 /// A spout: the source of a topology's tuples.
@@ -114,9 +114,10 @@ impl<'o> SpoutOutput<'o> {
         encode::error(self.emitter.format, self.emitter.buf, msg);
     }
 
-    /// Sends a metric value; see [`crate::BoltOutput::metrics`] for the JVM-side requirement.
-    pub fn metrics<P: Serialize + ?Sized>(&mut self, name: &str, params: &P) -> Result<(), String> {
-        encode::metrics(self.emitter.format, self.emitter.buf, name, params)
+    /// Sends a value for the metric `name`; see [`BoltOutput::metric`](crate::BoltOutput::metric):
+    /// ShellSpout, too, needs an `IShellMetric` registered under `name`, or the worker dies.
+    pub fn metric(&mut self, name: &str, params: impl Serialize) -> Result<(), MetricError> {
+        self.emitter.metric(name, &params)
     }
 }
 

@@ -6,7 +6,7 @@
 //! matched to the emits that asked for them, a `sync` after every spout command), fed with
 //! the JSON messages Storm would write. Each call returns a [`Reply`]: everything the
 //! component sent in answer, decoded ([`Sent`]), with shorthands for emits, acks, fails,
-//! errors and log records.
+//! errors, log records and metrics.
 //!
 //! ```
 //! use storm_multilang::testing::BoltHarness;
@@ -153,6 +153,17 @@ impl Reply {
             .iter()
             .filter_map(|s| match s {
                 Sent::Log(l, m) => Some((*l, m.as_str())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The `metrics` commands, as (name, params), in order.
+    pub fn metrics(&self) -> Vec<(&str, &Value)> {
+        self.sent
+            .iter()
+            .filter_map(|s| match s {
+                Sent::Metrics { name, params } => Some((name.as_str(), params)),
                 _ => None,
             })
             .collect()
@@ -694,6 +705,40 @@ mod tests {
         );
     }
 
+    struct Gauge(u64);
+
+    impl Bolt for Gauge {
+        type Error = String;
+        fn process(&mut self, _t: &Tuple<'_>, _out: &mut BoltOutput<'_>) -> Result<(), String> {
+            self.0 += 1;
+            Ok(())
+        }
+        fn tick(&mut self, _t: &Tuple<'_>, out: &mut BoltOutput<'_>) -> Result<(), String> {
+            log::info!("reporting");
+            out.metric("seen", self.0).map_err(|e| e.to_string())
+        }
+    }
+
+    #[test]
+    fn metrics_are_recorded_in_order_with_the_logs() {
+        let mut h = BoltHarness::new(Gauge(0));
+        assert_eq!(h.process(["a"]).metrics(), []);
+        h.process(["b"]);
+        let r = h.tick();
+        assert_eq!(
+            r.sent,
+            [
+                Sent::Log(Level::Info, "reporting".into()),
+                Sent::Metrics {
+                    name: "seen".into(),
+                    params: json!(2)
+                },
+                Sent::Ack("3".into()),
+            ]
+        );
+        assert_eq!(r.metrics(), [("seen", &json!(2))]);
+    }
+
     struct Failing;
 
     impl Bolt for Failing {
@@ -718,6 +763,7 @@ mod tests {
         type Error = String;
         fn next(&mut self, out: &mut SpoutOutput<'_>) -> Result<(), String> {
             out.emit_reliable("m-1", ("x",));
+            out.metric("pending", ["m-1"]).map_err(|e| e.to_string())?;
             log::info!("emitted");
             Ok(())
         }
@@ -728,6 +774,7 @@ mod tests {
         let mut h = SpoutHarness::new(Ids);
         let r = h.next();
         assert_eq!(r.emits()[0].message_id, Some(json!("m-1")));
+        assert_eq!(r.metrics(), [("pending", &json!(["m-1"]))]);
         assert_eq!(r.logs(), [(Level::Info, "emitted")]);
         assert!(r.synced());
         assert_eq!(h.ack("m-1").sent, [Sent::Sync]);

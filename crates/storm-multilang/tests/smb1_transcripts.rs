@@ -95,6 +95,16 @@ fn decode(out: &[u8]) -> Vec<String> {
                 let items: Vec<String> = (0..n).map(|_| val(b, p)).collect();
                 format!("[{}]", items.join(","))
             }
+            7 => {
+                let n = u32_(b, p);
+                let items: Vec<String> = (0..n)
+                    .map(|_| {
+                        let k = st(b, p);
+                        format!("{k:?}:{}", val(b, p))
+                    })
+                    .collect();
+                format!("{{{}}}", items.join(","))
+            }
             t => panic!("tag {t}"),
         }
     }
@@ -142,6 +152,10 @@ fn decode(out: &[u8]) -> Vec<String> {
                 format!("log {level} {}", st(body, &mut p))
             }
             0x16 => format!("error {}", st(body, &mut p)),
+            0x17 => {
+                let name = st(body, &mut p);
+                format!("metrics {name} {}", val(body, &mut p))
+            }
             k => panic!("unknown kind {k:#x}"),
         };
         assert_eq!(
@@ -169,6 +183,12 @@ impl Bolt for Splitter {
             out.emit_with(&Emit::new().need_task_ids().unanchored(), (true, ()));
             return Ok(());
         }
+        if text == "metric" {
+            out.metric("distinct", 3).map_err(|e| e.to_string())?;
+            out.metric("mixed", serde_json::json!({"k": [1.5, "x", null]}))
+                .map_err(|e| e.to_string())?;
+            return Ok(());
+        }
         for w in text.split(' ') {
             out.emit((w, t.values().i64(1).unwrap_or(0)));
         }
@@ -191,6 +211,7 @@ fn bolt_speaks_smb1_when_spoken_to_in_it() {
     input.extend_from_slice(&tuple("10", Some("spout"), "default", 1, &[s("route")]));
     input.extend_from_slice(&frame(vec![0x04, 0, 0, 0, 2, 0, 0, 0, 4, 0, 0, 0, 6]));
     input.extend_from_slice(&tuple("11", Some("spout"), "default", 1, &[s("café 🐄")]));
+    input.extend_from_slice(&tuple("12", Some("spout"), "default", 1, &[s("metric")]));
     let mut out = Vec::new();
     run_bolt_io(Splitter, &input[..], &mut out, 1 << 20).unwrap();
     assert_eq!(
@@ -209,6 +230,9 @@ fn bolt_speaks_smb1_when_spoken_to_in_it() {
             "emit flags=0 anchors=[\"11\"] [\"café\",0]",
             "emit flags=0 anchors=[\"11\"] [\"🐄\",0]",
             "ack \"11\"",
+            "metrics distinct 3",
+            "metrics mixed {\"k\":[1.5,\"x\",null]}",
+            "ack \"12\"",
         ]
     );
 }
@@ -275,6 +299,7 @@ impl Spout for Counter {
     }
     fn fail(&mut self, id: MessageId<'_>, out: &mut SpoutOutput<'_>) -> Result<(), String> {
         out.emit(("failed", id.as_str().ok_or("not a string")?.into_owned()));
+        out.metric("fails", 1).map_err(|e| e.to_string())?;
         Ok(())
     }
 }
@@ -306,6 +331,7 @@ fn spout_speaks_smb1() {
             "emit flags=0 anchors=[] [\"acked\",1]",
             "sync",
             "emit flags=0 anchors=[] [\"failed\",\"m-2\"]",
+            "metrics fails 1",
             "sync",
             "error bad message ignored: `ack` command without an id: 03 00 00 00 03 61 63 6b 00",
             "sync",

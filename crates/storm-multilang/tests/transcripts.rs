@@ -38,7 +38,14 @@ impl Bolt for TestBolt {
                 Ok(())
             }
             "metric" => {
-                out.metrics("my-metric", &json!({"n": 1}))?;
+                out.metric("my-metric", json!({"n": 1}))
+                    .map_err(|e| e.to_string())?;
+                out.metric("count", 42).map_err(|e| e.to_string())?;
+                out.metric("ratio", 0.5).map_err(|e| e.to_string())?;
+                let mut bad = std::collections::HashMap::new();
+                bad.insert((1, 2), 3);
+                let err = out.metric("bad", &bad).unwrap_err();
+                assert_eq!(err.name(), "bad");
                 out.report_error("just so you know");
                 Ok(())
             }
@@ -90,6 +97,7 @@ impl Spout for TestSpout {
 
     fn ack(&mut self, id: MessageId<'_>, out: &mut SpoutOutput<'_>) -> Result<(), String> {
         out.emit(("acked", id.raw()));
+        out.metric("acked", 1).map_err(|e| e.to_string())?;
         Ok(())
     }
 
@@ -235,10 +243,12 @@ fn bolt_transcripts() {
             ],
         },
         Case {
-            name: "metrics and a reported error do not fail the tuple",
+            name: "metrics (a bad value sends nothing) and an error do not fail the tuple",
             input: tuple("6", "metric"),
             want: vec![
                 json!({"command":"metrics","name":"my-metric","params":{"n":1}}),
+                json!({"command":"metrics","name":"count","params":42}),
+                json!({"command":"metrics","name":"ratio","params":0.5}),
                 json!({"command":"error","msg":"just so you know"}),
                 ack("6"),
             ],
@@ -491,6 +501,7 @@ fn spout_transcript() {
         unreliable.clone(),
         sync(),
         json!({"command":"emit","need_task_ids":false,"tuple":["acked","1"]}),
+        json!({"command":"metrics","name":"acked","params":1}),
         sync(),
         json!({"command":"emit","id":2,"need_task_ids":false,"tuple":["s2"]}),
         unreliable,
