@@ -188,7 +188,7 @@ worker_pids() {
 # "pid name" of every native component process of this cluster (whatever their parent), of topology $1 if given
 comp_procs() {
   local p exe name
-  for p in $(pgrep -x 'sentence-spout|split-bolt|count-bolt'); do
+  for p in $(pgrep -x sentence-spout; pgrep -x split-bolt; pgrep -x count-bolt); do
     exe=$(readlink "/proc/$p/exe" 2>/dev/null) || continue
     name=${exe##*/}; name=${name% (deleted)}
     [[ " $BINARIES " == *" $name "* ]] || continue
