@@ -9,9 +9,8 @@
 #
 # Environment:
 #   CLUSTER_SOAK_SECS    soak length in seconds (default 60, for CI; the README's manual run uses 600)
-#   CLUSTER_FAULT_SECS   the fault runs' size in seconds of undisturbed work (default 45; N is
-#                        measured per serializer, see faults.sh)
-#   CLUSTER_FAULT_N      a fixed number of sentences per fault run instead (no calibration run)
+#   CLUSTER_FAULT_TAIL_SECS  how long a fault run goes on undisturbed after its third fault, before
+#                        it is deactivated and drained (default 25: more than 2x the 10 s timeout)
 #   CLUSTER_RUN_N        sentences in the java/clojure counting runs (default 3000)
 #   CL_BINARY_SERIALIZER the SMB1 serializer class for the fault and soak runs (lib.sh's default)
 #   JAVA_TOPOLOGY_JAR    use this jar instead of building java-topology (in a copy, under the work dir)
@@ -23,7 +22,7 @@ set -uo pipefail
 CL_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$CL_DIR/.." && pwd)
 SOAK_SECS=${CLUSTER_SOAK_SECS:-60}
-FAULT_SECS=${CLUSTER_FAULT_SECS:-45}
+FAULT_TAIL=${CLUSTER_FAULT_TAIL_SECS:-25}
 RUN_N=${CLUSTER_RUN_N:-3000}
 ONLY=${CLUSTER_ONLY:-java clojure faults soak broken}
 BUILD=${CLUSTER_BUILD_DIR:-$CL_DIR/target/build}
