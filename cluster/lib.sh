@@ -5,8 +5,9 @@
 #
 #   cl_init          temp dir, free ports, storm.home (lib, lib-worker, extlib, log4j2, conf/storm.yaml)
 #   cl_start         start ZooKeeper, Nimbus, Supervisor; wait until the supervisor's slots show in Nimbus
-#   cl_stop          stop them (TERM, then KILL, by process group), then anything else left under the
-#                    temp dir (workers, their LogWriters, component processes); remove the temp dir
+#   cl_stop          stop them: cl_stop_term (TERM by process group, wait), then cl_stop_kill (KILL
+#                    the groups and anything else left under the temp dir: workers, their LogWriters,
+#                    component processes; remove the temp dir)
 #   cl_client CLASS ARGS...   run a client JVM (NimbusCli, Submit, a topology main) against the cluster
 #
 # Needs: `mvn -f cluster/pom.xml package` done (cluster/target/storm-home/{lib,lib-worker},
@@ -16,6 +17,9 @@ CL_DIR=${CL_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}
 CL_PGIDS=()          # process groups we started (one per daemon)
 CL_WORK=""
 CL_HEAP=${CL_HEAP:-512m}
+# The SMB1 multilang serializer (docs/binary-protocol.md) in java-topology's jar: the fault runs and
+# the soak run once with Storm's JSON and once with this as topology.multilang.serializer.
+CL_BINARY_SERIALIZER=${CL_BINARY_SERIALIZER:-com.example.wordcount.BinarySerializer}
 
 cl_log() { printf '%s cluster: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
@@ -150,7 +154,10 @@ cl_leftovers() {
   done
 }
 
-cl_stop() {
+# cl_stop_term: TERM to every daemon's process group (workers, LogWriters and components are in the
+# supervisor's), wait up to 20 s for the groups, then up to 10 s for anything else of the cluster
+# (a component that outlives its worker exits on its stdin's end). Kills nothing by force.
+cl_stop_term() {
   local g i left
   for g in "${CL_PGIDS[@]}"; do kill -TERM -- "-$g" 2>/dev/null || true; done
   for ((i = 0; i < 40; i++)); do
@@ -159,6 +166,16 @@ cl_stop() {
     ((left)) || break
     sleep 0.5
   done
+  for ((i = 0; i < 20; i++)); do
+    [[ -z $(cl_leftovers) ]] && break
+    sleep 0.5
+  done
+}
+
+# cl_stop_kill: KILL whatever is left (the daemons' groups, then anything found under the work dir);
+# remove the work dir. Prints the pids it had to kill.
+cl_stop_kill() {
+  local g left
   for g in "${CL_PGIDS[@]}"; do kill -KILL -- "-$g" 2>/dev/null || true; done
   # Workers and components normally share the supervisor's process group; anything that left it
   # (or outlived it) is found by its path.
@@ -177,4 +194,9 @@ cl_stop() {
       rm -rf "$CL_WORK"
     fi
   fi
+}
+
+cl_stop() {
+  cl_stop_term
+  cl_stop_kill
 }

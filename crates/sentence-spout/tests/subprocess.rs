@@ -1,6 +1,6 @@
 //! sentence-spout as Storm runs it: a subprocess behind the JVM stand-in.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 
 use serde_json::{json, Value};
@@ -151,24 +151,294 @@ fn parity_with_the_python_sample() {
         .collect();
     assert_eq!(py_set, rs_set);
     assert_eq!(rs_set.len(), 5);
+}
 
-    // Sequential, reliable, limited: the same sentences in the same order with the same ids.
-    let conf = json!({"wordcount.spout.order": "sequential", "wordcount.spout.reliable": true, "wordcount.spout.limit": 12});
-    let exact = |mut c: Component| {
-        c.handshake(conf.clone(), context("spout", 1)).unwrap();
-        let mut t = Transcript::default();
-        for _ in 0..15 {
-            c.command(&mut t, "next", None).unwrap();
+// ---------------------------------------------------------------------------------------------
+// The reliable, sequential and limit modes against the specification, not against another
+// implementation. The specification is the README's option table and the binary's --help:
+//   --corpus FILE       sentences, one per line
+//   --order sequential  corpus order (random: any corpus sentence)
+//   --reliable          message ids 1, 2, 3...; failed ones replayed
+//   --max-pending N     reliable mode bound: at most N sentences emitted and not yet acked
+//   --limit N           emit N sentences, then nothing; replays are not counted
+//   --batch N           sentences per `next` (1 by default)
+// `Spec` below turns that into a checker for every `next`: what the spout may emit, and when it
+// must emit something. Where the text leaves a choice open (a replay before or after a new
+// sentence), it accepts either. Both the native spout and sentencespout.py (which reads the
+// same conf keys, for the Python variant of the topologies) are held to it.
+
+/// The state the specification implies, driven by what the spout did.
+struct Spec {
+    corpus: Vec<String>,
+    sequential: bool,
+    limit: Option<u64>,
+    max_pending: usize,
+    /// New sentences emitted so far.
+    emitted: u64,
+    /// Emitted and not yet acked: id -> the sentence emitted with it.
+    pending: BTreeMap<u64, String>,
+    /// Failed and not yet emitted again.
+    owed: BTreeSet<u64>,
+    replays: u64,
+}
+
+impl Spec {
+    fn may_emit_new(&self) -> bool {
+        self.limit.is_none_or(|l| self.emitted < l) && self.pending.len() < self.max_pending
+    }
+
+    /// Checks one `next` that emitted `emits` (id, sentence).
+    fn next(&mut self, emits: &[(u64, String)], step: usize) {
+        assert!(
+            emits.len() <= 1,
+            "step {step}: batch 1 emits at most one sentence per next: {emits:?}"
+        );
+        let Some((id, sentence)) = emits.first() else {
+            assert!(
+                self.owed.is_empty(),
+                "step {step}: a failed sentence is owed ({:?}) but next emitted nothing",
+                self.owed
+            );
+            assert!(
+                !self.may_emit_new(),
+                "step {step}: nothing emitted although {} < limit and {} pending < {}",
+                self.emitted,
+                self.pending.len(),
+                self.max_pending
+            );
+            return;
+        };
+        if self.owed.remove(id) {
+            assert_eq!(
+                Some(sentence),
+                self.pending.get(id),
+                "step {step}: replay of id {id} must carry the sentence that failed"
+            );
+            self.replays += 1;
+            return;
         }
-        t.emits
-            .iter()
-            .map(|e| (e["id"].clone(), e["tuple"].clone()))
-            .collect::<Vec<_>>()
+        assert!(
+            !self.pending.contains_key(id),
+            "step {step}: id {id} emitted again while pending, not failed"
+        );
+        assert!(self.may_emit_new(), "step {step}: new sentence {id} beyond the limit or the pending bound ({} emitted, {} pending)", self.emitted, self.pending.len());
+        assert_eq!(
+            *id,
+            self.emitted + 1,
+            "step {step}: message ids are 1, 2, 3..."
+        );
+        if self.sequential {
+            let want = &self.corpus[(self.emitted % self.corpus.len() as u64) as usize];
+            assert_eq!(sentence, want, "step {step}: sequential: corpus order");
+        } else {
+            assert!(
+                self.corpus.contains(sentence),
+                "step {step}: {sentence:?} is not a corpus sentence"
+            );
+        }
+        self.emitted += 1;
+        self.pending.insert(*id, sentence.clone());
+    }
+}
+
+/// A tiny deterministic generator for the script of acks and fails.
+struct Lcg(u64);
+impl Lcg {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) % n as u64) as usize
+    }
+}
+
+const CORPUS: [&str; 4] = [
+    "one two",
+    "three",
+    "four five six",
+    "ünïcödé  words\tand a tab",
+];
+
+fn corpus_file() -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "spout-spec-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("corpus.txt");
+    std::fs::write(&file, CORPUS.join("\n") + "\n").unwrap();
+    file
+}
+
+/// Drives `c` through `steps` random nexts, acks and fails (acks and fails only of ids the
+/// spec says are pending and not owed a replay), checking every `next` against the spec; then
+/// acks everything and runs it dry. Returns (new sentences, replays).
+fn check_against_spec(
+    mut c: Component,
+    order: &str,
+    limit: u64,
+    max_pending: usize,
+    steps: usize,
+    seed: u64,
+) -> (u64, u64) {
+    let file = corpus_file();
+    let conf = json!({
+        "wordcount.spout.corpus": file.to_str().unwrap(),
+        "wordcount.spout.order": order,
+        "wordcount.spout.reliable": true,
+        "wordcount.spout.limit": limit,
+        "wordcount.spout.max.pending": max_pending,
+        "wordcount.spout.seed": 7,
+    });
+    c.handshake(conf, context("spout", 1)).unwrap();
+    let mut spec = Spec {
+        corpus: CORPUS.iter().map(|s| s.to_string()).collect(),
+        sequential: order == "sequential",
+        limit: Some(limit),
+        max_pending,
+        emitted: 0,
+        pending: BTreeMap::new(),
+        owed: BTreeSet::new(),
+        replays: 0,
     };
-    let rust = exact(native(&[]));
-    let python = exact(Component::spawn(python_command("sentencespout.py")).unwrap());
-    assert_eq!(rust.len(), 12);
-    assert_eq!(rust, python);
+    let mut t = Transcript::default();
+    let mut rng = Lcg(seed);
+    let next = |c: &mut Component, t: &mut Transcript, spec: &mut Spec, step: usize| {
+        let before = t.emits.len();
+        c.command(t, "next", None).unwrap();
+        let emits: Vec<(u64, String)> = t.emits[before..]
+            .iter()
+            .map(|e| {
+                (
+                    e["id"].as_u64().expect("reliable: numeric id"),
+                    e["tuple"][0].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        spec.next(&emits, step);
+    };
+    for step in 0..steps {
+        let settled: Vec<u64> = spec
+            .pending
+            .keys()
+            .filter(|id| !spec.owed.contains(id))
+            .copied()
+            .collect();
+        match rng.below(10) {
+            0..=5 => next(&mut c, &mut t, &mut spec, step),
+            r if !settled.is_empty() => {
+                let id = settled[rng.below(settled.len())];
+                if r <= 7 {
+                    c.command(&mut t, "ack", Some(json!(id))).unwrap();
+                    spec.pending.remove(&id);
+                } else {
+                    c.command(&mut t, "fail", Some(json!(id))).unwrap();
+                    spec.owed.insert(id);
+                }
+            }
+            _ => next(&mut c, &mut t, &mut spec, step),
+        }
+    }
+    // Run it dry: replay what is owed, ack everything, until the limit is reached.
+    for step in steps..steps + 4 * limit as usize + 10 {
+        next(&mut c, &mut t, &mut spec, step);
+        let ids: Vec<u64> = spec
+            .pending
+            .keys()
+            .filter(|id| !spec.owed.contains(id))
+            .copied()
+            .collect();
+        for id in ids {
+            c.command(&mut t, "ack", Some(json!(id))).unwrap();
+            spec.pending.remove(&id);
+        }
+    }
+    assert_eq!(spec.emitted, limit, "the limit is reached and held");
+    assert!(spec.pending.is_empty() && spec.owed.is_empty());
+    assert!(t.errors.is_empty(), "{:?}", t.errors);
+    let (status, _) = c.finish(&mut t).unwrap();
+    assert!(status.success());
+    std::fs::remove_dir_all(file.parent().unwrap()).ok();
+    (spec.emitted, spec.replays)
+}
+
+#[test]
+fn reliable_sequential_limited_follows_the_spec() {
+    for seed in [1, 2, 3] {
+        let (emitted, replays) = check_against_spec(native(&[]), "sequential", 40, 5, 300, seed);
+        assert_eq!(emitted, 40);
+        assert!(
+            replays >= 10,
+            "the script really failed sentences: {replays}"
+        );
+    }
+}
+
+#[test]
+fn reliable_random_limited_follows_the_spec() {
+    let (_, replays) = check_against_spec(native(&[]), "random", 40, 5, 300, 4);
+    assert!(replays >= 10, "{replays}");
+}
+
+#[test]
+fn python_sentencespout_follows_the_same_spec() {
+    // The Python variant of the topologies runs sentencespout.py with these conf keys.
+    for order in ["sequential", "random"] {
+        let (_, replays) = check_against_spec(
+            Component::spawn(python_command("sentencespout.py")).unwrap(),
+            order,
+            40,
+            5,
+            300,
+            5,
+        );
+        assert!(replays >= 10, "{replays}");
+    }
+}
+
+#[test]
+fn a_replayed_sentence_is_the_one_that_failed() {
+    // Random order: a replay that drew a fresh sentence would differ from the original 3 times
+    // in 4 here; 30 replays make that certain to show.
+    let file = corpus_file();
+    let mut c = native(&[]);
+    c.handshake(
+        json!({"wordcount.spout.corpus": file.to_str().unwrap(), "wordcount.spout.reliable": true, "wordcount.spout.seed": 11}),
+        context("spout", 1),
+    )
+    .unwrap();
+    let mut t = Transcript::default();
+    for _ in 0..30 {
+        c.command(&mut t, "next", None).unwrap();
+    }
+    let original: BTreeMap<u64, Value> = t
+        .emits
+        .iter()
+        .map(|e| (e["id"].as_u64().unwrap(), e["tuple"].clone()))
+        .collect();
+    assert_eq!(original.len(), 30);
+    for id in (1..=30).rev() {
+        c.command(&mut t, "fail", Some(json!(id))).unwrap();
+    }
+    let mut replayed = BTreeMap::new();
+    for _ in 0..30 {
+        let before = t.emits.len();
+        c.command(&mut t, "next", None).unwrap();
+        for e in &t.emits[before..] {
+            replayed.insert(e["id"].as_u64().unwrap(), e["tuple"].clone());
+        }
+    }
+    assert_eq!(
+        replayed, original,
+        "every failed id re-emitted with its own sentence"
+    );
+    let (status, _) = c.finish(&mut t).unwrap();
+    assert!(status.success());
+    std::fs::remove_dir_all(file.parent().unwrap()).ok();
 }
 
 #[test]

@@ -8,9 +8,14 @@
 //!
 //! It is a stand-in for unit tests and component benchmarks only; the real JVM side is tested
 //! on a LocalCluster by the topology projects.
+//!
+//! Nothing it does can hang: the child's stdout is read by a thread of its own and handed over
+//! through a channel, so every read has a deadline ([`Component::set_timeout`], 30 s by
+//! default, per message), and [`Component::finish`] bounds the wait for the child's exit too.
+//! A child that never answers is a `TimedOut` error, not a stalled `cargo test`.
 
 use std::collections::VecDeque;
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStderr, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
@@ -22,13 +27,104 @@ use serde_json::{json, Value};
 /// The task id the stand-in hands back for every emit that asks.
 pub const FAKE_TASK: u64 = 7;
 
+/// How long a read waits for the child by default (see [`Component::set_timeout`]).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The child's stdout as a reader with a deadline: a thread reads the pipe and sends the chunks
+/// over a channel; `read` waits for the next chunk no later than `deadline`.
+#[derive(Debug)]
+struct ChanReader {
+    rx: mpsc::Receiver<io::Result<Vec<u8>>>,
+    chunk: Vec<u8>,
+    pos: usize,
+    eof: bool,
+    /// A read that would wait past this instant fails with `TimedOut`.
+    deadline: Option<Instant>,
+}
+
+impl ChanReader {
+    fn new(mut out: ChildStdout) -> ChanReader {
+        let (tx, rx) = mpsc::sync_channel::<io::Result<Vec<u8>>>(64);
+        thread::spawn(move || loop {
+            let mut buf = vec![0; 1 << 16];
+            match out.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    buf.truncate(n);
+                    if tx.send(Ok(buf)).is_err() {
+                        break;
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    break;
+                }
+            }
+        });
+        ChanReader {
+            rx,
+            chunk: Vec::new(),
+            pos: 0,
+            eof: false,
+            deadline: None,
+        }
+    }
+}
+
+impl BufRead for ChanReader {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        while self.pos == self.chunk.len() && !self.eof {
+            let next = match self.deadline {
+                None => self
+                    .rx
+                    .recv()
+                    .map_err(|_| mpsc::RecvTimeoutError::Disconnected),
+                Some(d) => self
+                    .rx
+                    .recv_timeout(d.saturating_duration_since(Instant::now())),
+            };
+            match next {
+                Ok(Ok(chunk)) => {
+                    self.chunk = chunk;
+                    self.pos = 0;
+                }
+                Ok(Err(e)) => return Err(e),
+                Err(mpsc::RecvTimeoutError::Disconnected) => self.eof = true,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        "component did not answer in time",
+                    ))
+                }
+            }
+        }
+        Ok(&self.chunk[self.pos..])
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.pos = (self.pos + n).min(self.chunk.len());
+    }
+}
+
+impl Read for ChanReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let avail = self.fill_buf()?;
+        let n = buf.len().min(avail.len());
+        buf[..n].copy_from_slice(&avail[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
 /// A running component subprocess.
 #[derive(Debug)]
 pub struct Component {
     child: Child,
     stdin: Option<ChildStdin>,
-    stdout: BufReader<ChildStdout>,
+    stdout: ChanReader,
     stderr: Option<thread::JoinHandle<String>>,
+    timeout: Duration,
     pid_dir: PathBuf,
     /// Messages read while looking for something else.
     backlog: VecDeque<Value>,
@@ -123,7 +219,7 @@ impl Component {
             .stderr(Stdio::piped())
             .spawn()?;
         let stdin = child.stdin.take();
-        let stdout = BufReader::with_capacity(1 << 16, child.stdout.take().expect("piped"));
+        let stdout = ChanReader::new(child.stdout.take().expect("piped"));
         let mut err: ChildStderr = child.stderr.take().expect("piped");
         // Drain stderr all along so the child never blocks on it.
         let stderr = thread::spawn(move || {
@@ -136,6 +232,7 @@ impl Component {
             stdin,
             stdout,
             stderr: Some(stderr),
+            timeout: DEFAULT_TIMEOUT,
             pid_dir: new_pid_dir()?,
             backlog: VecDeque::new(),
             task_id_requests: 0,
@@ -145,6 +242,12 @@ impl Component {
     /// The pid directory given in the setup message.
     pub fn pid_dir(&self) -> &Path {
         &self.pid_dir
+    }
+
+    /// How long any one read waits for the child ([`DEFAULT_TIMEOUT`] unless set), and
+    /// [`Component::finish`] for its exit.
+    pub fn set_timeout(&mut self, timeout: Duration) {
+        self.timeout = timeout;
     }
 
     /// The child's process id.
@@ -189,8 +292,15 @@ impl Component {
         Ok(pid)
     }
 
-    /// Reads one message from the child (`None` at end of output), skipping the backlog.
+    /// Reads one message from the child (`None` at end of output), skipping the backlog; a
+    /// `TimedOut` error when the message is not complete within the timeout.
     pub fn recv_raw(&mut self) -> io::Result<Option<Value>> {
+        let deadline = Instant::now() + self.timeout;
+        self.recv_raw_by(deadline)
+    }
+
+    fn recv_raw_by(&mut self, deadline: Instant) -> io::Result<Option<Value>> {
+        self.stdout.deadline = Some(deadline);
         let mut text = String::new();
         let mut line = String::new();
         loop {
@@ -217,10 +327,15 @@ impl Component {
 
     /// Reads the next message, answering task-id requests on the way as Storm would.
     pub fn recv(&mut self) -> io::Result<Option<Value>> {
+        let deadline = Instant::now() + self.timeout;
+        self.recv_by(deadline)
+    }
+
+    fn recv_by(&mut self, deadline: Instant) -> io::Result<Option<Value>> {
         if let Some(m) = self.backlog.pop_front() {
             return Ok(Some(m));
         }
-        let msg = self.recv_raw()?;
+        let msg = self.recv_raw_by(deadline)?;
         if let Some(m) = &msg {
             if m["command"] == "emit" && wants_task_ids(m) {
                 self.task_id_requests += 1;
@@ -230,22 +345,17 @@ impl Component {
         Ok(msg)
     }
 
-    /// Reads messages into `t` until `done` says stop (inclusive), or `timeout` passes.
+    /// Reads messages into `t` until `done` says stop (inclusive), or `timeout` passes (a
+    /// `TimedOut` error, also while the child is silent).
     pub fn read_until(
         &mut self,
         t: &mut Transcript,
         timeout: Duration,
         mut done: impl FnMut(&Value) -> bool,
     ) -> io::Result<()> {
-        let start = Instant::now();
+        let deadline = Instant::now() + timeout;
         loop {
-            if start.elapsed() > timeout {
-                return Err(io::Error::new(
-                    io::ErrorKind::TimedOut,
-                    "component did not answer in time",
-                ));
-            }
-            match self.recv()? {
+            match self.recv_by(deadline)? {
                 None => {
                     return Err(io::Error::new(
                         io::ErrorKind::UnexpectedEof,
@@ -287,13 +397,27 @@ impl Component {
     }
 
     /// Closes stdin (Storm going away) and waits for the exit; returns the status and stderr,
-    /// with everything the child still wrote recorded into `t`.
+    /// with everything the child still wrote recorded into `t`. A child that neither closes
+    /// its output nor exits within the timeout is killed, and that is a `TimedOut` error.
     pub fn finish(mut self, t: &mut Transcript) -> io::Result<(ExitStatus, String)> {
         drop(self.stdin.take());
-        while let Some(m) = self.recv_raw()? {
+        let deadline = Instant::now() + self.timeout;
+        while let Some(m) = self.recv_raw_by(deadline)? {
             t.record(&m);
         }
-        let status = self.child.wait()?;
+        let status = loop {
+            if let Some(status) = self.child.try_wait()? {
+                break status;
+            }
+            if Instant::now() >= deadline {
+                // Drop kills and reaps it.
+                return Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    "component closed its output but did not exit in time",
+                ));
+            }
+            thread::sleep(Duration::from_millis(5));
+        };
         let stderr = self
             .stderr
             .take()
@@ -306,8 +430,9 @@ impl Component {
 
 impl Drop for Component {
     fn drop(&mut self) {
-        if self.stdin.is_some() {
-            drop(self.stdin.take());
+        drop(self.stdin.take());
+        // Still running (dropped early, or `finish` gave up on it): kill and reap it.
+        if let Ok(None) = self.child.try_wait() {
             let _ = self.child.kill();
             let _ = self.child.wait();
         }

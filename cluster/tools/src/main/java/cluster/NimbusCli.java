@@ -22,6 +22,7 @@ import org.apache.storm.utils.Utils;
  * NimbusCli list                       topology NAME ID STATUS WORKERS       (one per topology)
  * NimbusCli info NAME                  status S / worker HOST:PORT / stat COMPONENT KEY N / error COMPONENT HOST:PORT TEXT
  * NimbusCli kill NAME WAIT_SECS        killed NAME
+ * NimbusCli deactivate NAME            deactivated NAME (the spouts get deactivate, no more nextTuple)
  * NimbusCli supervisors                supervisors N slots N used N
  * </pre>
  * stat keys: emitted, acked, failed, executed (all-time totals over the component's executors).
@@ -57,7 +58,11 @@ public final class NimbusCli {
                         System.out.println("notalive " + args[1]);
                     }
                 }
-                default -> throw new IllegalArgumentException("list | info NAME | kill NAME SECS | supervisors");
+                case "deactivate" -> {
+                    nimbus.deactivate(args[1]);
+                    System.out.println("deactivated " + args[1]);
+                }
+                default -> throw new IllegalArgumentException("list | info NAME | kill NAME SECS | deactivate NAME | supervisors");
             }
         }
     }
