@@ -27,6 +27,7 @@ for v in $versions; do
     case $v in 1.*) line=1x ;; esac
     log=target/mvn-$v.log
     echo "compat: Storm $v ($line glue): mvn verify (log: compat/$log)"
+    rm -rf "target/$v/surefire-reports"
     start=$SECONDS
     if ! mvn -B -Dstorm.version="$v" -Dstorm.line="$line" verify >"$log" 2>&1; then
         status=1
