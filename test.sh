@@ -6,6 +6,7 @@
 #
 #   FUZZ_SECONDS=60    how long the fuzzer runs (0 skips it)
 #   SKIP_CLUSTER=1     leave out the real-cluster stage
+#   COMPAT_VERSIONS="1.2.4 2.4.0 2.6.4 2.8.4"   the Storm version matrix's rows (compat/run.sh)
 set -uo pipefail
 cd "$(dirname "$0")"
 export CARGO_TERM_COLOR=never
@@ -44,6 +45,7 @@ fuzz() {
 }
 java_topology() { mvn -B -q -f java-topology/pom.xml verify -Dnative.skip=true; }
 clojure_topology() { (cd clojure-topology && lein test); }
+storm_matrix() { compat/run.sh; }
 real_cluster() {
     if [ -n "${SKIP_CLUSTER:-}" ]; then echo "cluster: skipped (SKIP_CLUSTER set)"; return 0; fi
     cluster/test.sh
@@ -55,6 +57,7 @@ stage "static release binaries" static_binaries
 stage "fuzz (${FUZZ_SECONDS:-60} s)" fuzz
 stage "java topology on LocalCluster" java_topology
 stage "clojure topology on LocalCluster" clojure_topology
+stage "storm version matrix (${COMPAT_VERSIONS:-1.2.4 2.4.0 2.6.4 2.8.4})" storm_matrix
 [ -x cluster/test.sh ] && stage "real cluster" real_cluster
 
 echo
