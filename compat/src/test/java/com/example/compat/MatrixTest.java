@@ -24,6 +24,7 @@ import org.apache.storm.topology.TopologyBuilder;
 import org.apache.storm.tuple.Fields;
 import org.apache.storm.utils.VersionInfo;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
@@ -95,25 +96,27 @@ class MatrixTest {
     }
 
     /**
-     * topology.subprocess.timeout.secs 2, and split-bolt idle for 7 s between two sentences: it
+     * topology.subprocess.timeout.secs 4, and split-bolt idle for 10 s between two sentences: it
      * answers Storm's heartbeats, so it is the same process afterwards and handles the second one.
+     * (ShellBolt asks once a second and dies when the last answer is older than the timeout: a
+     * 2 s timeout left too little room for a late timer tick on this loaded 2-core machine.)
      */
     @Test
     void heartbeat() throws Exception {
         String name = "heartbeat";
         TopologyBuilder b = new TopologyBuilder();
-        b.setSpout("hb-spout", new ScriptSpout(List.of("alpha beta", "gamma delta"), 0, 7000), 1);
+        b.setSpout("hb-spout", new ScriptSpout(List.of("alpha beta", "gamma delta"), 0, 10_000), 1);
         b.setBolt("hb-split", new CompatShellBolt(new String[] {"split-bolt"}, "word"), 1).shuffleGrouping("hb-spout");
         b.setBolt("hb-collector", new CollectorBolt(name), 1).shuffleGrouping("hb-split");
         Map<String, Object> conf = conf();
-        conf.put("topology.subprocess.timeout.secs", 2);
+        conf.put("topology.subprocess.timeout.secs", 4);
         Seen seen = Seen.of(name);
         storm.submit(name, conf, b.createTopology());
         try {
             waitUntil("the first sentence", 90_000, () -> seen.counts.containsKey("beta"));
             List<Long> before = pids("split-bolt");
             assertEquals(1, before.size(), "split-bolt processes: " + before);
-            waitUntil("the sentence after 7 s idle", 60_000, () -> seen.counts.containsKey("delta"));
+            waitUntil("the sentence after 10 s idle", 60_000, () -> seen.counts.containsKey("delta"));
             assertEquals(before, pids("split-bolt"), "split-bolt is the same process");
             assertEquals(List.of(), errors(name).getOrDefault("hb-split", List.of()), "errors");
         } finally {
@@ -157,6 +160,8 @@ class MatrixTest {
     /**
      * sentence-spout at --log-level debug logs "sentence N failed" at debug (level 1 on the wire):
      * the record reaches the worker log in every version, at DEBUG where Storm reads the number.
+     * Where it does not (2.6 to 2.8.0: see {@link #jsonLevelHonoured}) the record must be at INFO,
+     * and the cell is reported as "logged, debug as INFO" (an aborted test) rather than a pass.
      */
     @Test
     void logLevels() throws Exception {
@@ -168,9 +173,13 @@ class MatrixTest {
         b.setBolt("log-failonce", new FailOnceBolt(name), 1).shuffleGrouping("log-spout");
         b.setBolt("log-collector", new CollectorBolt(name), 1).shuffleGrouping("log-failonce");
         runUntilAcked(name, b, conf(), limit);
+        assertEquals("INFO", levelOf("log-spout", "sentence-spout starting"), "level of an info record (2)");
         assertEquals(jsonLevelHonoured() ? "DEBUG" : "INFO", levelOf("log-spout", "sentence 1 failed: will be replayed"),
             "level Storm " + VERSION + " logs a debug record (level 1) at, under JSON");
-        assertEquals("INFO", levelOf("log-spout", "sentence-spout starting"), "level of an info record (2)");
+        if (!jsonLevelHonoured()) {
+            // Measured as expected, but not the level sent: the cell says so instead of "pass".
+            Assumptions.abort("logged, debug as INFO");
+        }
     }
 
     /** A number where split-bolt wants a sentence: its `error` command reaches reportError; it goes on. */
@@ -230,9 +239,10 @@ class MatrixTest {
 
     /**
      * Whether Storm's JsonSerializer honours a log `level` the child sends: it reads it only if it
-     * is a java.lang.Long up to 2.8.0 (Number since 2.8.1). json-simple (shaded in 1.x and 2.4)
-     * gives Longs; json-smart (shaded in 2.6) gives an Integer for a small number, so the level
-     * is dropped and the record logged at INFO.
+     * is a java.lang.Long up to 2.8.0 (Number since 2.8.1). json-simple (shaded in 1.2.4 and 2.4.0)
+     * gives Longs; json-smart (shaded in 2.6.4 and 2.8.4) gives an Integer for a small number, so
+     * the level is dropped and the record logged at INFO. Read from those jars; that 2.5.x is
+     * json-simple and 2.6.0-2.6.3 json-smart is assumed, not checked.
      */
     static boolean jsonLevelHonoured() {
         int[] v = java.util.Arrays.stream(VERSION.split("[.-]")).limit(3).mapToInt(Integer::parseInt).toArray();
