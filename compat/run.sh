@@ -52,7 +52,9 @@ for v in versions:
             if case.find("failure") is not None or case.find("error") is not None:
                 cells[name] = "**FAIL**"
             elif skipped is not None:
-                cells[name] = skipped.get("message") or "n/a"
+                # @Disabled gives a message; an aborted test only the exception's text.
+                text = (skipped.text or "").strip().splitlines()
+                cells[name] = skipped.get("message") or (text[0].split(": ", 1)[-1] if text else "n/a")
             else:
                 cells[name] = "pass"
     row = [cells.get(f, "no report") for f in features]
