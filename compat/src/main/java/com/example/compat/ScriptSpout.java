@@ -11,9 +11,9 @@ import org.apache.storm.tuple.Values;
 import org.apache.storm.utils.Utils;
 
 /**
- * A Java spout that emits given values (unreliably), each once, the i-th not before
- * {@code delaysMs[i]} ms after open(): e.g. a sentence, a silence longer than the subprocess
- * timeout, another sentence; or a number where split-bolt expects a sentence.
+ * A Java spout that emits given values (unreliably), each once, the i-th {@code delaysMs[i]} ms
+ * after the one before (the first after open()): e.g. a sentence, a silence longer than the
+ * subprocess timeout, another sentence; or a number where split-bolt expects a sentence.
  */
 @SuppressWarnings("rawtypes")
 public class ScriptSpout extends BaseRichSpout {
@@ -21,7 +21,7 @@ public class ScriptSpout extends BaseRichSpout {
     private final List<Object> values;
     private final long[] delaysMs;
     private transient SpoutOutputCollector collector;
-    private transient long start;
+    private transient long last;
     private transient int next;
 
     public ScriptSpout(List<Object> values, long... delaysMs) {
@@ -32,14 +32,16 @@ public class ScriptSpout extends BaseRichSpout {
     @Override
     public void open(Map conf, TopologyContext context, SpoutOutputCollector collector) {
         this.collector = collector;
-        this.start = System.currentTimeMillis();
+        this.last = System.currentTimeMillis();
     }
 
     @Override
     public void nextTuple() {
-        if (next < values.size() && System.currentTimeMillis() - start >= delaysMs[next]) {
+        long now = System.currentTimeMillis();
+        if (next < values.size() && now - last >= delaysMs[next]) {
             collector.emit(new Values(values.get(next)));
             next++;
+            last = now;
         } else {
             Utils.sleep(5);
         }

@@ -116,9 +116,12 @@ class MatrixTest {
         storm.submit(name, conf, b.createTopology());
         try {
             waitUntil("the first sentence", 90_000, () -> seen.counts.containsKey("beta"));
+            long first = System.currentTimeMillis();
             List<Long> before = pids("split-bolt");
             assertEquals(1, before.size(), "split-bolt processes: " + before);
             waitUntil("the sentence after 15 s idle", 60_000, () -> seen.counts.containsKey("delta"));
+            long idle = System.currentTimeMillis() - first;
+            assertTrue(idle >= 12_000, "split-bolt was idle for only " + idle + " ms");
             assertEquals(before, pids("split-bolt"), "split-bolt is the same process");
             assertEquals(List.of(), errors(name).getOrDefault("hb-split", List.of()), "errors");
         } finally {
