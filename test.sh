@@ -8,6 +8,7 @@
 #   FUZZ_SECONDS=60    how long the fuzzer runs (0 skips it)
 #   SKIP_CLUSTER=1     leave out the real-cluster stage
 #   RUST_TESTS_TIMEOUT=1800   seconds before `cargo test` counts as hung (then the stage fails)
+#   COMPAT_VERSIONS="1.2.4 2.4.0 2.6.4 2.8.4"   the Storm version matrix's rows (compat/run.sh)
 #
 # A stage that is skipped on purpose (FUZZ_SECONDS=0, SKIP_CLUSTER) is counted as skipped, not
 # as passed; a stage whose script is missing or not executable is a failure.
@@ -67,6 +68,7 @@ java_topology() { mvn -B -q -f java-topology/pom.xml verify -Dnative.skip=true; 
 # against java-topology's jar, built by the stage before; -am recompiles java-topology too).
 jvm_tools() { mvn -B -q -pl benches/e2e,cluster/tools -am compile -Dnative.skip=true; }
 clojure_topology() { (cd clojure-topology && lein test); }
+storm_matrix() { compat/run.sh; }
 real_cluster() {
     if [ -n "${SKIP_CLUSTER:-}" ]; then echo "cluster: skipped (SKIP_CLUSTER set)"; return "$SKIPPED"; fi
     if [ ! -x cluster/test.sh ]; then echo "cluster: cluster/test.sh is missing or not executable"; return 1; fi
@@ -81,6 +83,7 @@ stage "storm-native library (unit tests, install)" storm_native
 stage "java topology on LocalCluster" java_topology
 stage "JVM tools compile (benches/e2e, cluster/tools)" jvm_tools
 stage "clojure topology on LocalCluster" clojure_topology
+stage "storm version matrix (${COMPAT_VERSIONS:-1.2.4 2.4.0 2.6.4 2.8.4})" storm_matrix
 stage "real cluster" real_cluster
 
 echo

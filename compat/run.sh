@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The Storm version matrix: for each version, `mvn verify` of compat/ against that version (a
+# LocalCluster of it running the three native binaries under its stock ShellSpout/ShellBolt), then
+# one table, version x feature, each cell the result of one test method (surefire's report).
+#
+#   COMPAT_VERSIONS="1.2.4 2.4.0 2.6.4 2.8.4"   the rows (1.x versions build with -Dstorm.line=1x)
+#
+# Exit status 0 only if every cell that ran passed. The table also goes to target/matrix.md.
+set -uo pipefail
+cd "$(dirname "$0")"
+versions=${COMPAT_VERSIONS:-"1.2.4 2.4.0 2.6.4 2.8.4"}
+features="counts replay heartbeat activation logLevels error smb1 metrics"
+
+for bin in sentence-spout split-bolt count-bolt; do
+    if [ ! -x "../multilang/resources/$bin" ]; then
+        echo "compat: ../multilang/resources/$bin missing: cargo xtask dist"
+        (cd .. && cargo xtask dist) || exit 1
+        break
+    fi
+done
+
+mkdir -p target
+status=0
+times=()
+for v in $versions; do
+    line=2x
+    case $v in 1.*) line=1x ;; esac
+    log=target/mvn-$v.log
+    echo "compat: Storm $v ($line glue): mvn verify (log: compat/$log)"
+    rm -rf "target/$v/surefire-reports"
+    start=$SECONDS
+    if ! mvn -B -Dstorm.version="$v" -Dstorm.line="$line" verify >"$log" 2>&1; then
+        status=1
+        grep -E '^\[ERROR\]' "$log" | head -20
+    fi
+    times+=("$v:$((SECONDS - start))")
+done
+
+python3 - "$versions" "$features" "${times[*]}" <<'PY' | tee target/matrix.md
+import os, sys
+import xml.etree.ElementTree as ET
+versions, features, times = sys.argv[1].split(), sys.argv[2].split(), dict(t.split(":") for t in sys.argv[3].split())
+print("| Storm | " + " | ".join(features) + " | run (s) |")
+print("|---|" + "---|" * len(features) + "---:|")
+for v in versions:
+    cells = {}
+    report = f"target/{v}/surefire-reports/TEST-com.example.compat.MatrixTest.xml"
+    if os.path.exists(report):
+        for case in ET.parse(report).getroot().iter("testcase"):
+            name = case.get("name").removesuffix("()")
+            skipped = case.find("skipped")
+            if case.find("failure") is not None or case.find("error") is not None:
+                cells[name] = "**FAIL**"
+            elif skipped is not None:
+                # @Disabled gives a message; an aborted test only the exception's text.
+                text = (skipped.text or "").strip().splitlines()
+                cells[name] = skipped.get("message") or (text[0].split(": ", 1)[-1] if text else "n/a")
+            else:
+                cells[name] = "pass"
+    row = [cells.get(f, "no report") for f in features]
+    print(f"| {v} | " + " | ".join(row) + f" | {times.get(v, '?')} |")
+PY
+exit $status
