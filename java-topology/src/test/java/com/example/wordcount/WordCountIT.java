@@ -7,6 +7,7 @@ import com.example.stormnative.NativeExecutables;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -58,12 +59,30 @@ class WordCountIT {
         Files.write(file, corpus, StandardCharsets.UTF_8);
         List<String> sentences = corpus.stream().filter(s -> !s.isBlank()).collect(Collectors.toList());
         int limit = 4000;
+        // JVM-wide, and an earlier test in this JVM has usually resolved the spout already: what
+        // this run did is the difference.
+        Map<NativeExecutables.Action, Long> before = actions("sentence-spout");
 
         Results r = run("native-corpus", Variant.NATIVE, file, limit);
 
         Harness.assertExact(r, Harness.expectedCounts(sentences, limit), limit);
-        // Storm took resources/ from the packaged jar, which keeps no file modes: our code set the bit.
-        assertEquals(NativeExecutables.Action.CHMOD, NativeExecutables.lastAction("sentence-spout"));
+        // Storm took resources/ from the packaged jar, which keeps no file modes: our code set the bit,
+        // in this run, once (one spout task), and did nothing else for the spout.
+        Map<NativeExecutables.Action, Long> did = new EnumMap<>(NativeExecutables.Action.class);
+        actions("sentence-spout").forEach((a, n) -> {
+            if (n - before.get(a) != 0) {
+                did.put(a, n - before.get(a));
+            }
+        });
+        assertEquals(Map.of(NativeExecutables.Action.CHMOD, 1L), did, "what resolve did for the spout in this run");
+    }
+
+    private static Map<NativeExecutables.Action, Long> actions(String program) {
+        Map<NativeExecutables.Action, Long> m = new EnumMap<>(NativeExecutables.Action.class);
+        for (NativeExecutables.Action a : NativeExecutables.Action.values()) {
+            m.put(a, NativeExecutables.times(program, a));
+        }
+        return m;
     }
 
     @Test
