@@ -34,9 +34,20 @@ final class Harness {
     private Harness() {
     }
 
-    /** A topology conf with the serializer under test (none: Storm's default JSON). */
+    /**
+     * Storm's message timeout in the tests that assert zero fails or exact counts: the 30 s default
+     * fails (and replays) sentences when a loaded machine (CI, two cores, JIT warming up) stalls a
+     * worker for long enough, which is not the behaviour under test.
+     */
+    static final int MESSAGE_TIMEOUT_SECS = 120;
+
+    /**
+     * A topology conf with the serializer under test (none: Storm's default JSON) and
+     * {@link #MESSAGE_TIMEOUT_SECS}.
+     */
     static Config conf() {
         Config conf = new Config();
+        conf.put(Config.TOPOLOGY_MESSAGE_TIMEOUT_SECS, MESSAGE_TIMEOUT_SECS);
         if (!SERIALIZER.isEmpty()) {
             conf.put(Config.TOPOLOGY_MULTILANG_SERIALIZER, SERIALIZER);
         }
