@@ -1,8 +1,10 @@
 package com.example.wordcount;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** What the test components saw, per run key. LocalCluster runs in the test's JVM, so statics are shared. */
@@ -16,6 +18,10 @@ final class Results {
     /** Largest count seen per word, and the number of (word, count) tuples. */
     final Map<String, Long> counts = new ConcurrentHashMap<>();
     final AtomicLong countTuples = new AtomicLong();
+    /** Sentences a test bolt saw, in the order it saw them (FailFirstDeliveryBolt). */
+    final List<String> deliveries = new CopyOnWriteArrayList<>();
+    /** Times (ms) a test component noted (PacedSpout: "idle-from", "idle-to"). */
+    final Map<String, Long> marks = new ConcurrentHashMap<>();
 
     private static final Map<String, Results> BY_KEY = new ConcurrentHashMap<>();
 
