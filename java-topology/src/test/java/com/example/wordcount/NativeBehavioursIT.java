@@ -149,9 +149,9 @@ class NativeBehavioursIT {
         Map<String, List<String>> errors = nativeErrors(name);
         Harness.killAndWaitForProcesses(cluster, name);
 
+        assertEquals(Map.of(), errors, "errors reported (a missed heartbeat is reported as the bolt's death)");
         long idle = r.marks.get("idle-to") - r.marks.get("idle-from");
         assertTrue(idle >= 12_000, "idle for " + idle + " ms");
-        assertEquals(Map.of(), errors, "errors reported (a missed heartbeat is reported as the bolt's death)");
         assertEquals(4, before.size(), "native bolt processes before the idle spell: " + before);
         assertEquals(before, after, "the same processes after the idle spell");
         assertCounted(r, sentences);
