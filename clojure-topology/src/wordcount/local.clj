@@ -92,8 +92,10 @@
   "Runs the word-count topology on a LocalCluster for `seconds`, printing the top words every
   `every` seconds, then kills it and shuts the cluster down. `conf` is added to the topology conf;
   `bridge` is :host (storm-native's, the default) or :stock (Storm's ShellSpout/ShellBolt).
-  Returns the observer's last snapshot."
-  [& {:keys [seconds every conf top bridge]
+  With `until` (a predicate on the snapshot, called after each report), the run ends at the first
+  report it is true of, and `seconds` is only the deadline (tests: a condition, not a fixed time a
+  loaded machine may not meet). Returns the observer's last snapshot."
+  [& {:keys [seconds every conf top until bridge]
       :or {seconds 20 every 5 conf {} top 10 bridge :host}}]
   (let [observer (observe/new-observer!)
         topo-conf (merge {"topology.workers" 1} conf (observe/conf observer))]
@@ -108,8 +110,10 @@
             (let [left (- seconds (elapsed))]
               (when (pos? left)
                 (Thread/sleep (* 1000 (min every left)))
-                (report (elapsed) (observe/snapshot observer) top)
-                (recur)))))
+                (let [snapshot (observe/snapshot observer)]
+                  (report (elapsed) snapshot top)
+                  (when-not (and until (until snapshot))
+                    (recur)))))))
         (let [last-counts (observe/snapshot observer)]
           (println "killing the topology and shutting the local cluster down")
           (storm-log-level! "OFF")

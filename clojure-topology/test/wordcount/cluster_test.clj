@@ -121,11 +121,18 @@
                        {"topology.multilang.serializer" "com.example.stormnative.BinarySerializer"}))
 
 (deftest lein-run-counts-the-sample-sentences-and-stops-cleanly
+  ;; Not a fixed 12 s: until two reports have counted "the" (a loaded machine may take longer to
+  ;; start the worker and its processes), with a generous deadline.
   (let [out (java.io.StringWriter.)
-        result (binding [*out* out] (local/run :seconds 12 :every 4))
+        reports-with-the (atom 0)
+        enough? (fn [snapshot]
+                  (and (get-in snapshot [:counts "the"])
+                       (>= (swap! reports-with-the inc) 2)))
+        result (binding [*out* out] (local/run :seconds 180 :every 2 :until enough?))
         printed (str out)]
     (local/storm-log-level! "WARN")
     (testing "words are counted, all of them from the sample's sentences"
+      (is (= 2 @reports-with-the) (str "reports that counted \"the\" before the deadline; printed:\n" printed))
       (is (pos? (:count-tuples result)))
       (is (seq (:counts result)))
       (is (every? sample-vocabulary (keys (:counts result))) (str (keys (:counts result))))

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.apache.storm.Config;
 import org.apache.storm.LocalCluster;
 import org.junit.jupiter.api.AfterAll;
@@ -51,15 +50,9 @@ class BinaryWordCountIT {
 
     @Test
     void nativeRunInSmb1CountsExactlyAndAcksEverySentence() throws Exception {
-        List<String> corpus = List.of(
-            "The quick brown fox jumps over the lazy dog",
-            "",
-            "the  dog\tbarks, the fox runs!",
-            "Über café naïve résumé — the end 日本語 🎉",
-            "a a a a a b b b c");
         Path file = tmp.resolve("corpus.txt");
-        Files.write(file, corpus, StandardCharsets.UTF_8);
-        List<String> sentences = corpus.stream().filter(s -> !s.isBlank()).collect(Collectors.toList());
+        Files.write(file, Harness.UNICODE_CORPUS, StandardCharsets.UTF_8);
+        List<String> sentences = Harness.unicodeSentences();
         int limit = 4000;
 
         Results r = run("smb1-corpus", BinarySerializer.class.getName(), file, limit);

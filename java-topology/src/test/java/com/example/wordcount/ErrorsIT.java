@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.storm.LocalCluster;
 import org.apache.storm.topology.TopologyBuilder;
@@ -60,7 +59,7 @@ class ErrorsIT {
         Results r = Results.of(name);
 
         cluster.submitTopology(name, Harness.conf(), builder.createTopology());
-        Harness.waitUntil("3 tuples acked or failed", 60_000, () -> r.acked.size() + r.failed.size() >= 3);
+        Harness.waitUntil("3 tuples acked or failed", 60_000, () -> r.acked.events() + r.failed.events() >= 3);
         Harness.waitUntil("the error to be recorded", 30_000, () -> {
             try {
                 return !Harness.errors(cluster, name).getOrDefault(WordCount.SPLIT, List.of()).isEmpty();
@@ -71,8 +70,8 @@ class ErrorsIT {
         List<String> errors = Harness.errors(cluster, name).get(WordCount.SPLIT);
         Harness.killAndWaitForProcesses(cluster, name);
 
-        assertEquals(Set.of(2L), Results.asLongs(r.failed), "failed: the number only");
-        assertEquals(Set.of(1L, 3L), Results.asLongs(r.acked), "acked: the sentences");
+        assertEquals(Map.of(2L, 1L), r.failed.times(), "failed, once: the number only");
+        assertEquals(Map.of(1L, 1L, 3L, 1L), r.acked.times(), "acked, once each: the sentences");
         assertEquals(Map.of("the", 2L, "cow", 1L, "jumped", 1L, "over", 1L, "moon", 1L), Map.copyOf(r.counts));
         System.out.println(variant + " split-bolt error: " + errors);
         assertTrue(errors.get(0).contains("Shell Process Exception"), errors.toString());

@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +67,7 @@ public final class NativeExecutables {
     private static final Logger LOG = LoggerFactory.getLogger(NativeExecutables.class);
     private static final Object LOCK = new Object();
     private static final Map<String, Action> LAST_ACTION = new ConcurrentHashMap<>();
+    private static final Map<String, AtomicLong> TIMES = new ConcurrentHashMap<>();
 
     private NativeExecutables() {
     }
@@ -153,13 +155,26 @@ public final class NativeExecutables {
         return copy;
     }
 
-    /** The last action {@link #resolve} took for {@code program} in this JVM, or null. */
+    /**
+     * The last action {@link #resolve} took for {@code program} in this JVM, or null. JVM-wide:
+     * in a JVM that runs several topologies, {@link #times} says what one run did.
+     */
     public static Action lastAction(String program) {
         return LAST_ACTION.get(program);
     }
 
+    /**
+     * How many times {@link #resolve} took {@code action} for {@code program} in this JVM so far: a
+     * test compares the counts before and after its own run.
+     */
+    public static long times(String program, Action action) {
+        AtomicLong n = TIMES.get(program + "\0" + action);
+        return n == null ? 0 : n.get();
+    }
+
     private static void record(String program, Action action) {
         LAST_ACTION.put(program, action);
+        TIMES.computeIfAbsent(program + "\0" + action, k -> new AtomicLong()).incrementAndGet();
     }
 
     private static boolean addExecuteBits(Path file) {
