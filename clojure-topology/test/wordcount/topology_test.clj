@@ -26,10 +26,9 @@
     (vec (.get f obj))))
 
 (defn- host-command
-  "The command line inside a serialized MultilangBolt/MultilangSpout (a private field `command`)."
-  [obj]
-  (let [f (doto (.getDeclaredField (class obj) "command") (.setAccessible true))]
-    (vec (.get f obj))))
+  "The command line of a deserialized MultilangBolt/MultilangSpout."
+  [^com.example.stormnative.MultilangComponent obj]
+  (vec (.command obj)))
 
 (deftest an-unknown-bridge-is-named
   (is (thrown-with-msg? IllegalArgumentException #"bridge must be one of \(:host :stock\), got :shell"

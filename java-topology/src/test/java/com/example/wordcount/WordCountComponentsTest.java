@@ -44,9 +44,9 @@ class WordCountComponentsTest {
     @Test
     void variantsPickTheCommand() throws Exception {
         MultilangSpout spout = new SentenceSpout(Variant.PYTHON);
-        assertArrayEquals(new String[] {"python3", "sentencespout.py"}, command(MultilangSpout.class, spout));
+        assertArrayEquals(new String[] {"python3", "sentencespout.py"}, spout.command());
         MultilangBolt split = new SplitBolt();
-        assertArrayEquals(new String[] {"split-bolt"}, command(MultilangBolt.class, split));
+        assertArrayEquals(new String[] {"split-bolt"}, split.command());
     }
 
     @Test

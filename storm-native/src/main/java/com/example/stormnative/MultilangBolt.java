@@ -17,8 +17,6 @@ import org.apache.storm.multilang.ShellMsg;
 import org.apache.storm.task.OutputCollector;
 import org.apache.storm.task.TopologyContext;
 import org.apache.storm.topology.IRichBolt;
-import org.apache.storm.topology.OutputFieldsDeclarer;
-import org.apache.storm.tuple.Fields;
 import org.apache.storm.tuple.Tuple;
 import org.apache.storm.utils.JCQueue;
 import org.apache.storm.utils.ObjectReader;
@@ -53,7 +51,7 @@ import org.slf4j.LoggerFactory;
  *       (log and {@code reportError}) and skipped, where ShellBolt kills the worker.</li>
  * </ul>
  */
-public class MultilangBolt implements IRichBolt {
+public class MultilangBolt extends MultilangComponent<MultilangBolt> implements IRichBolt {
     private static final long serialVersionUID = 1L;
 
     /** Topology conf key: bytes held before the executor writes them without waiting for a pause. */
@@ -65,9 +63,6 @@ public class MultilangBolt implements IRichBolt {
 
     private static final Logger LOG = LoggerFactory.getLogger(MultilangBolt.class);
 
-    private final String[] command;
-    private final String[] outputFields;
-    private final Map<String, Object> componentConf = new HashMap<>();
 
     private transient Runtime rt;
 
@@ -78,30 +73,13 @@ public class MultilangBolt implements IRichBolt {
      * @param outputFields the fields of the default stream
      */
     public MultilangBolt(String[] command, String... outputFields) {
-        this.command = NativeExecutables.checkedCommand("MultilangBolt", command);
-        this.outputFields = NativeExecutables.checkedFields("MultilangBolt", outputFields);
+        super("MultilangBolt", command, outputFields);
     }
 
-    /** Adds a component-level conf entry (e.g. {@code topology.tick.tuple.freq.secs}). */
-    public MultilangBolt withConf(String key, Object value) {
-        componentConf.put(key, value);
-        return this;
-    }
-
-    @Override
-    public void declareOutputFields(OutputFieldsDeclarer declarer) {
-        declarer.declare(new Fields(outputFields));
-    }
-
-    @Override
-    public Map<String, Object> getComponentConfiguration() {
-        return componentConf;
-    }
 
     @Override
     public void prepare(Map<String, Object> topoConf, TopologyContext context, OutputCollector collector) {
-        String[] cmd = command.clone();
-        cmd[0] = NativeExecutables.resolve(command[0], context.getCodeDir(), topoConf);
+        String[] cmd = launchCommand(context, topoConf);
         rt = new Runtime(cmd, topoConf, context, collector, moreInputProbe(collector));
         rt.start();
     }
@@ -432,7 +410,7 @@ public class MultilangBolt implements IRichBolt {
                             hb.setTuple(new ArrayList<>());
                             child.queue(hb);
                         }
-                        if (!heartbeat) {
+                        if (held != 0 && heldSince != 0) {
                             stats.heldWrites.increment();
                         }
                         heldSince = 0;
@@ -490,6 +468,6 @@ public class MultilangBolt implements IRichBolt {
 
     @Override
     public String toString() {
-        return "MultilangBolt" + Arrays.toString(command);
+        return "MultilangBolt" + Arrays.toString(command());
     }
 }

@@ -3,7 +3,6 @@ package com.example.stormnative;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,8 +13,6 @@ import org.apache.storm.multilang.SpoutMsg;
 import org.apache.storm.spout.SpoutOutputCollector;
 import org.apache.storm.task.TopologyContext;
 import org.apache.storm.topology.IRichSpout;
-import org.apache.storm.topology.OutputFieldsDeclarer;
-import org.apache.storm.tuple.Fields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * {@code topology.max.spout.pending} allows (set the pipeline to 1 for ShellSpout's exact
  * behaviour).
  */
-public class MultilangSpout implements IRichSpout {
+public class MultilangSpout extends MultilangComponent<MultilangSpout> implements IRichSpout {
     private static final long serialVersionUID = 1L;
 
     /** Topology conf key: how many {@code next} commands may be in the child at once. */
@@ -54,9 +51,6 @@ public class MultilangSpout implements IRichSpout {
 
     private static final Logger LOG = LoggerFactory.getLogger(MultilangSpout.class);
 
-    private final String[] command;
-    private final String[] outputFields;
-    private final Map<String, Object> componentConf = new HashMap<>();
 
     private transient Runtime rt;
 
@@ -66,30 +60,13 @@ public class MultilangSpout implements IRichSpout {
      * @param outputFields the fields of the default stream
      */
     public MultilangSpout(String[] command, String... outputFields) {
-        this.command = NativeExecutables.checkedCommand("MultilangSpout", command);
-        this.outputFields = NativeExecutables.checkedFields("MultilangSpout", outputFields);
+        super("MultilangSpout", command, outputFields);
     }
 
-    /** Adds a component-level conf entry (e.g. {@code topology.max.spout.pending}). */
-    public MultilangSpout withConf(String key, Object value) {
-        componentConf.put(key, value);
-        return this;
-    }
-
-    @Override
-    public void declareOutputFields(OutputFieldsDeclarer declarer) {
-        declarer.declare(new Fields(outputFields));
-    }
-
-    @Override
-    public Map<String, Object> getComponentConfiguration() {
-        return componentConf;
-    }
 
     @Override
     public void open(Map<String, Object> conf, TopologyContext context, SpoutOutputCollector collector) {
-        String[] cmd = command.clone();
-        cmd[0] = NativeExecutables.resolve(command[0], context.getCodeDir(), conf);
+        String[] cmd = launchCommand(context, conf);
         rt = new Runtime(cmd, conf, context, collector);
         HostThreads.watch(rt);
     }
@@ -128,7 +105,7 @@ public class MultilangSpout implements IRichSpout {
 
     @Override
     public String toString() {
-        return "MultilangSpout" + Arrays.toString(command);
+        return "MultilangSpout" + Arrays.toString(command());
     }
 
     /** Everything that lives only in a running task; used by the executor thread but for {@link #watch}. */
