@@ -102,6 +102,7 @@ public class MultilangBolt implements IRichBolt {
     public void prepare(Map<String, Object> topoConf, TopologyContext context, OutputCollector collector) {
         String[] cmd = command.clone();
         cmd[0] = NativeExecutables.resolve(command[0], context.getCodeDir(), topoConf);
+        ShellMetrics.register(topoConf, context);
         rt = new Runtime(cmd, topoConf, context, collector, moreInputProbe(collector));
         rt.start();
     }

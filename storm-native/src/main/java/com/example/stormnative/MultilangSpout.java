@@ -90,6 +90,7 @@ public class MultilangSpout implements IRichSpout {
     public void open(Map<String, Object> conf, TopologyContext context, SpoutOutputCollector collector) {
         String[] cmd = command.clone();
         cmd[0] = NativeExecutables.resolve(command[0], context.getCodeDir(), conf);
+        ShellMetrics.register(conf, context);
         rt = new Runtime(cmd, conf, context, collector);
         HostThreads.watch(rt);
     }
