@@ -92,6 +92,12 @@ class MetricsIT {
 
     /** The word count with count-bolt's metric on, every second, ticks to count-bolt every second. */
     private static Results run(String name, Bridge bridge, int limit, Map<String, Object> extra) throws Exception {
+        return run(name, bridge, limit, extra, Map.of());
+    }
+
+    /** As above, {@code countConf} added to count-bolt's own component conf. */
+    private static Results run(String name, Bridge bridge, int limit, Map<String, Object> extra,
+                               Map<String, Object> countConf) throws Exception {
         Config conf = Harness.conf();
         conf.putAll(extra);
         conf.put("wordcount.spout.reliable", true);
@@ -106,7 +112,8 @@ class MetricsIT {
         // Ticks (count-bolt also reports on them) on count-bolt only: on the spout they would rotate timeouts.
         builder.setBolt(WordCount.COUNT, CountBolt.on(bridge, Variant.NATIVE), 4)
             .fieldsGrouping(WordCount.SPLIT, new Fields("word"))
-            .addConfiguration(Config.TOPOLOGY_TICK_TUPLE_FREQ_SECS, 1);
+            .addConfiguration(Config.TOPOLOGY_TICK_TUPLE_FREQ_SECS, 1)
+            .addConfigurations(countConf);
         builder.setBolt("collector", new CollectorBolt(name), 1).globalGrouping(WordCount.COUNT);
         Results r = Results.of(name);
         LINES.clear();
@@ -119,19 +126,30 @@ class MetricsIT {
     @Test
     void distinctWordsPerTaskAddUpToTheCorpusThroughLoggingMetricsConsumer() throws Exception {
         Bridge bridge = Bridge.fromSystemProperty();
-        String name = "metrics-" + bridge.name().toLowerCase();
+        declaredAndSeen("metrics-" + bridge.name().toLowerCase(), bridge,
+            Map.of("multilang.metrics", List.of(METRIC), "multilang.metrics.bucket.secs", 1), Map.of());
+    }
+
+    /** The names in count-bolt's own conf instead (Storm merges it into the conf prepare gets). */
+    @Test
+    void theNamesMayComeFromTheComponentsConf() throws Exception {
+        assumeTrue(Bridge.fromSystemProperty() == Bridge.HOST, "the conf merge is Storm's, the same for both bridges");
+        declaredAndSeen("metrics-component-conf", Bridge.HOST, Map.of(),
+            Map.of("multilang.metrics", List.of(METRIC), "multilang.metrics.bucket.secs", 1));
+    }
+
+    private static void declaredAndSeen(String name, Bridge bridge, Map<String, Object> topoConf,
+                                        Map<String, Object> countConf) throws Exception {
         int limit = 500;
         Map<String, Long> expected = Harness.expectedCounts(Harness.SAMPLE_SENTENCES, limit);
         long t0 = System.nanoTime();
-        Results r = run(name, bridge, limit, Map.of(
-            "multilang.metrics", List.of(METRIC),
-            "multilang.metrics.bucket.secs", 1));
+        Results r = run(name, bridge, limit, topoConf, countConf);
         Harness.waitUntil("4 count-bolt tasks' " + METRIC + " adding up to " + expected.size(), 60_000, () -> {
             Map<Integer, Long> last = latestPerTask();
             return last.size() == 4 && last.values().stream().mapToLong(Long::longValue).sum() == expected.size();
         });
         Map<Integer, Long> last = latestPerTask();
-        System.out.printf("MetricsIT %s: %s per count-bolt task (sum %d) after %d ms%n", bridge, last,
+        System.out.printf("MetricsIT %s %s: %s per count-bolt task (sum %d) after %d ms%n", name, bridge, last,
             last.values().stream().mapToLong(Long::longValue).sum(), (System.nanoTime() - t0) / 1_000_000);
         Map<String, List<String>> errors = Harness.errors(cluster, name);
         Harness.killAndWaitForProcesses(cluster, name);
