@@ -69,7 +69,8 @@ final class HostSupport {
         }
         IMetric metric = context.getRegisteredMetricByName(name);
         if (metric == null) {
-            return "metrics command for " + name + ", which no IShellMetric of this component registers";
+            return "metrics command for " + name + ", which no IShellMetric of this component registers (declare it in "
+                + ShellMetrics.METRICS_CONF + ")";
         }
         if (!(metric instanceof IShellMetric)) {
             return "metric " + name + " is a " + metric.getClass().getName() + ", not an IShellMetric";

@@ -80,6 +80,7 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
     @Override
     public void prepare(Map<String, Object> topoConf, TopologyContext context, OutputCollector collector) {
         String[] cmd = launchCommand(context, topoConf);
+        ShellMetrics.register(topoConf, context);
         rt = new Runtime(cmd, topoConf, context, collector, moreInputProbe(collector));
         rt.start();
     }

@@ -67,6 +67,7 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
     @Override
     public void open(Map<String, Object> conf, TopologyContext context, SpoutOutputCollector collector) {
         String[] cmd = launchCommand(context, conf);
+        ShellMetrics.register(conf, context);
         rt = new Runtime(cmd, conf, context, collector);
         HostThreads.watch(rt);
     }

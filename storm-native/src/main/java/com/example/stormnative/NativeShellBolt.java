@@ -71,6 +71,7 @@ public class NativeShellBolt extends ShellBolt implements IRichBolt {
     @Override
     public void prepare(Map<String, Object> topoConf, TopologyContext context, OutputCollector collector) {
         command[0] = NativeExecutables.resolve(program, context.getCodeDir(), topoConf);
+        ShellMetrics.register(topoConf, context);
         super.prepare(topoConf, context, collector);
     }
 

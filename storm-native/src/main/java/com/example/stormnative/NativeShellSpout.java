@@ -71,6 +71,7 @@ public class NativeShellSpout extends ShellSpout implements IRichSpout {
     @Override
     public void open(Map<String, Object> topoConf, TopologyContext context, SpoutOutputCollector collector) {
         command[0] = NativeExecutables.resolve(program, context.getCodeDir(), topoConf);
+        ShellMetrics.register(topoConf, context);
         super.open(topoConf, context, collector);
     }
 
