@@ -65,15 +65,115 @@ class MatrixTest {
     }
 
     // ---- the cells -------------------------------------------------------------------------
+    // Each cell under the stock ShellSpout/ShellBolt (its plain name) and, where marked, under
+    // storm-native's host MultilangSpout/MultilangBolt (host*): the same test, the same binaries.
 
-    /** A finite reliable sequential run, spout 1, split 2, count 2 (fields on word): exact counts. */
     @Test
     void counts() throws Exception {
-        String name = "counts";
+        counts(Bridge.SHELL);
+    }
+
+    @Test
+    void hostCounts() throws Exception {
+        counts(host());
+    }
+
+    @Test
+    void replay() throws Exception {
+        replay(Bridge.SHELL);
+    }
+
+    @Test
+    void hostReplay() throws Exception {
+        replay(host());
+    }
+
+    @Test
+    void heartbeat() throws Exception {
+        heartbeat(Bridge.SHELL);
+    }
+
+    @Test
+    void hostHeartbeat() throws Exception {
+        heartbeat(slowHost());
+    }
+
+    @Test
+    void activation() throws Exception {
+        activation(Bridge.SHELL);
+    }
+
+    @Test
+    void hostActivation() throws Exception {
+        activation(slowHost());
+    }
+
+    @Test
+    void error() throws Exception {
+        error(Bridge.SHELL);
+    }
+
+    @Test
+    void hostError() throws Exception {
+        error(host());
+    }
+
+    @Test
+    void smb1() throws Exception {
+        smb1(Bridge.SHELL);
+    }
+
+    @Test
+    void hostSmb1() throws Exception {
+        smb1(host());
+    }
+
+    /**
+     * The host's bolt finds its executor's receive queue by reflection (OutputCollector.delegate
+     * -> BoltOutputCollectorImpl.executor -> getReceiveQueue()), to batch writes; it logs at INFO
+     * "cannot see the executor's receive queue" (once per task) when that fails. Runs after
+     * hostActivation/Counts/Error/Heartbeat (method order): pass if host bolts were launched and
+     * none logged that.
+     */
+    @Test
+    void hostQueue() throws Exception {
+        host();
+        List<String> log = Files.exists(SHELL_LOG) ? Files.readAllLines(SHELL_LOG, StandardCharsets.UTF_8) : List.of();
+        long bolts = log.stream().filter(l -> l.contains("launched multilang child") && l.contains("-bolt]")).count();
+        List<String> blind = log.stream().filter(l -> l.contains("cannot see the executor's receive queue")).toList();
+        System.out.println("compat: host bolt tasks launched " + bolts + ", blind to their queue " + blind.size()
+            + (blind.isEmpty() ? "" : ": " + blind.get(0)));
+        assertTrue(bolts > 0, "no host bolt was launched before this cell");
+        assertEquals(List.of(), blind, "host bolts that cannot see their executor's receive queue");
+    }
+
+    /** The host, or the cell is reported with why there is none (1.x). */
+    static Bridge host() {
+        if (Host.BRIDGE == null) {
+            Assumptions.abort(Host.MISSING);
+        }
+        return Host.BRIDGE;
+    }
+
+    /**
+     * The host, for the two longest host cells (heartbeat 22-26 s, activation 15-20 s), which
+     * {@code COMPAT_HOST_CELLS=quick} leaves out (-Dcompat.host.cells=quick).
+     */
+    static Bridge slowHost() {
+        Bridge host = host();
+        if ("quick".equals(System.getProperty("compat.host.cells"))) {
+            Assumptions.abort("not run (quick)");
+        }
+        return host;
+    }
+
+    /** A finite reliable sequential run, spout 1, split 2, count 2 (fields on word): exact counts. */
+    void counts(Bridge bridge) throws Exception {
+        String name = bridge.prefix() + "counts";
         int limit = 300;
         TopologyBuilder b = new TopologyBuilder();
-        b.setSpout("counts-spout", spout(name, "--order", "sequential", "--limit", "" + limit, "--reliable"), 1);
-        wordCount(b, name, "counts-spout", 2);
+        b.setSpout(name + "-spout", spout(bridge, name, "--order", "sequential", "--limit", "" + limit, "--reliable"), 1);
+        wordCount(bridge, b, name, name + "-spout", 2);
         Seen seen = runUntilAcked(name, b, conf(), limit);
         assertEquals(Set.of(), seen.failed, "failed ids");
         assertEquals(ids(1, limit), longs(seen.acked), "acked ids");
@@ -81,14 +181,13 @@ class MatrixTest {
     }
 
     /** A Java bolt fails sentence 1 once: the spout sees the fail, replays id 1, which is counted once. */
-    @Test
-    void replay() throws Exception {
-        String name = "replay";
+    void replay(Bridge bridge) throws Exception {
+        String name = bridge.prefix() + "replay";
         int limit = 100;
         TopologyBuilder b = new TopologyBuilder();
-        b.setSpout("replay-spout", spout(name, "--order", "sequential", "--limit", "" + limit, "--reliable"), 1);
-        b.setBolt("replay-failonce", new FailOnceBolt(name), 1).shuffleGrouping("replay-spout");
-        wordCount(b, name, "replay-failonce", 1);
+        b.setSpout(name + "-spout", spout(bridge, name, "--order", "sequential", "--limit", "" + limit, "--reliable"), 1);
+        b.setBolt(name + "-failonce", new FailOnceBolt(name), 1).shuffleGrouping(name + "-spout");
+        wordCount(bridge, b, name, name + "-failonce", 1);
         Seen seen = runUntilAcked(name, b, conf(), limit);
         assertEquals(Set.of(1L), longs(seen.failed), "failed ids");
         assertEquals(ids(1, limit), longs(seen.acked), "acked ids (1 after its replay)");
@@ -97,19 +196,18 @@ class MatrixTest {
 
     /**
      * topology.subprocess.timeout.secs 6, and split-bolt idle for 15 s between two sentences: it
-     * answers Storm's heartbeats, so it is the same process afterwards and handles the second one.
+     * answers the heartbeats, so it is the same process afterwards and handles the second one.
      * (ShellBolt's timer asks once a second and dies when the last answer is older than the
-     * timeout. 2 s and then 4 s were too little on this 2-core machine shared by several builds:
-     * the worker's timer ticks came up to 3 s apart, and Storm died with "subprocess heartbeat
-     * timeout" although the child had answered every request it got.)
+     * timeout; the host's watchdog the same. 2 s and then 4 s were too little on this 2-core
+     * machine shared by several builds: the worker's timer ticks came up to 3 s apart, and Storm
+     * died with "subprocess heartbeat timeout" although the child had answered every request.)
      */
-    @Test
-    void heartbeat() throws Exception {
-        String name = "heartbeat";
+    void heartbeat(Bridge bridge) throws Exception {
+        String name = bridge.prefix() + "heartbeat";
         TopologyBuilder b = new TopologyBuilder();
-        b.setSpout("hb-spout", new ScriptSpout(List.of("alpha beta", "gamma delta"), 0, 15_000), 1);
-        b.setBolt("hb-split", new CompatShellBolt(new String[] {"split-bolt"}, "word"), 1).shuffleGrouping("hb-spout");
-        b.setBolt("hb-collector", new CollectorBolt(name), 1).shuffleGrouping("hb-split");
+        b.setSpout(name + "-spout", new ScriptSpout(List.of("alpha beta", "gamma delta"), 0, 15_000), 1);
+        b.setBolt(name + "-split", bridge.bolt(new String[] {"split-bolt"}, "word"), 1).shuffleGrouping(name + "-spout");
+        b.setBolt(name + "-collector", new CollectorBolt(name), 1).shuffleGrouping(name + "-split");
         Map<String, Object> conf = conf();
         conf.put("topology.subprocess.timeout.secs", 6);
         Seen seen = Seen.of(name);
@@ -123,20 +221,19 @@ class MatrixTest {
             long idle = System.currentTimeMillis() - first;
             assertTrue(idle >= 12_000, "split-bolt was idle for only " + idle + " ms");
             assertEquals(before, pids("split-bolt"), "split-bolt is the same process");
-            assertEquals(List.of(), errors(name).getOrDefault("hb-split", List.of()), "errors");
+            assertEquals(List.of(), errors(name).getOrDefault(name + "-split", List.of()), "errors");
         } finally {
             killAndWait(name);
         }
     }
 
     /** Deactivate: the native spout (asked, answers sync) stops emitting; activate: it emits again. */
-    @Test
-    void activation() throws Exception {
-        String name = "activation";
+    void activation(Bridge bridge) throws Exception {
+        String name = bridge.prefix() + "activation";
         TopologyBuilder b = new TopologyBuilder();
-        b.setSpout("act-spout", spout(name, "--order", "sequential", "--reliable", "--max-pending", "10"), 1);
-        b.setBolt("act-split", new CompatShellBolt(new String[] {"split-bolt"}, "word"), 1).shuffleGrouping("act-spout");
-        b.setBolt("act-collector", new CollectorBolt(name), 1).shuffleGrouping("act-split");
+        b.setSpout(name + "-spout", spout(bridge, name, "--order", "sequential", "--reliable", "--max-pending", "10"), 1);
+        b.setBolt(name + "-split", bridge.bolt(new String[] {"split-bolt"}, "word"), 1).shuffleGrouping(name + "-spout");
+        b.setBolt(name + "-collector", new CollectorBolt(name), 1).shuffleGrouping(name + "-split");
         Seen seen = Seen.of(name);
         storm.submit(name, conf(), b.createTopology());
         try {
@@ -156,9 +253,67 @@ class MatrixTest {
             storm.activate(name);
             long stopped = last;
             waitUntil("words after activate", 60_000, () -> seen.tuples.get() > stopped + 100);
-            assertEquals(List.of(), errors(name).getOrDefault("act-spout", List.of()), "spout errors");
+            assertEquals(List.of(), errors(name).getOrDefault(name + "-spout", List.of()), "spout errors");
         } finally {
             killAndWait(name);
+        }
+    }
+
+    /** A number where split-bolt wants a sentence: its `error` command reaches reportError; it goes on. */
+    void error(Bridge bridge) throws Exception {
+        String name = bridge.prefix() + "error";
+        TopologyBuilder b = new TopologyBuilder();
+        b.setSpout(name + "-spout", new ScriptSpout(List.of(42, "after the error"), 0, 500), 1);
+        b.setBolt(name + "-split", bridge.bolt(new String[] {"split-bolt"}, "word"), 1).shuffleGrouping(name + "-spout");
+        b.setBolt(name + "-collector", new CollectorBolt(name), 1).shuffleGrouping(name + "-split");
+        Seen seen = Seen.of(name);
+        storm.submit(name, conf(), b.createTopology());
+        try {
+            waitUntil("the sentence after the bad tuple", 90_000, () -> seen.counts.containsKey("error"));
+            List<String>[] errs = new List[1];
+            waitUntil("the error in the cluster's errors for " + name + "-split", 60_000, () -> {
+                errs[0] = errors(name).getOrDefault(name + "-split", List.of());
+                return !errs[0].isEmpty();
+            });
+            System.out.println("compat: error reported for " + name + "-split: " + errs[0]);
+            assertTrue(errs[0].get(0).contains("Shell Process Exception"), errs[0].get(0));
+        } finally {
+            killAndWait(name);
+        }
+    }
+
+    /**
+     * The project's SMB1 serializer (ISerializer, compiled from its one source for this version):
+     * handshakes with all three children, exact counts with a replayed id, and log levels kept.
+     * Under the shell through CountingSerializer (counting handshakes); under the host the class
+     * itself (the host sets its flush window to 0 only for BinarySerializer), the handshakes
+     * counted from the host's "launched multilang child ... serializer" records.
+     */
+    void smb1(Bridge bridge) throws Exception {
+        boolean shell = bridge == Bridge.SHELL;
+        String name = bridge.prefix() + "smb1";
+        int limit = 200;
+        TopologyBuilder b = new TopologyBuilder();
+        b.setSpout(name + "-spout", spout(bridge, name, "--order", "sequential", "--limit", "" + limit, "--reliable",
+            "--log-level", "debug"), 1);
+        b.setBolt(name + "-failonce", new FailOnceBolt(name), 1).shuffleGrouping(name + "-spout");
+        wordCount(bridge, b, name, name + "-failonce", 1);
+        Map<String, Object> conf = conf();
+        String smb1 = System.getProperty("compat.smb1.class", "com.example.stormnative.BinarySerializer");
+        conf.put("topology.multilang.serializer", shell ? CountingSerializer.class.getName() : smb1);
+        int before = CountingSerializer.CONNECTS.get();
+        Seen seen = runUntilAcked(name, b, conf, limit);
+        int handshakes = shell ? CountingSerializer.CONNECTS.get() - before
+            : (int) Files.readAllLines(SHELL_LOG, StandardCharsets.UTF_8).stream()
+                .filter(l -> l.contains("launched multilang child") && l.contains(" for " + name + "-")
+                    && l.endsWith("serializer " + smb1)).count();
+        assertEquals(3, handshakes, "SMB1 handshakes (spout, split, count)");
+        assertEquals(Set.of(1L), longs(seen.failed), "failed ids");
+        assertEquals(ids(1, limit), longs(seen.acked), "acked ids");
+        assertEquals(expected(limit), Map.copyOf(seen.counts), "counts");
+        if (shell) {
+            // The host logs a child's records under the component id's logger, not captured here.
+            assertEquals("DEBUG", levelOf("smb1-spout", "sentence 1 failed: will be replayed"), "SMB1 carries the level");
         }
     }
 
@@ -173,7 +328,7 @@ class MatrixTest {
         String name = "loglevels";
         int limit = 5;
         TopologyBuilder b = new TopologyBuilder();
-        b.setSpout("log-spout", spout(name, "--order", "sequential", "--limit", "" + limit, "--reliable",
+        b.setSpout("log-spout", spout(Bridge.SHELL, name, "--order", "sequential", "--limit", "" + limit, "--reliable",
             "--log-level", "debug"), 1);
         b.setBolt("log-failonce", new FailOnceBolt(name), 1).shuffleGrouping("log-spout");
         b.setBolt("log-collector", new CollectorBolt(name), 1).shuffleGrouping("log-failonce");
@@ -185,54 +340,6 @@ class MatrixTest {
             // Measured as expected, but not the level sent: the cell says so instead of "pass".
             Assumptions.abort("logged, debug as INFO");
         }
-    }
-
-    /** A number where split-bolt wants a sentence: its `error` command reaches reportError; it goes on. */
-    @Test
-    void error() throws Exception {
-        String name = "error";
-        TopologyBuilder b = new TopologyBuilder();
-        b.setSpout("err-spout", new ScriptSpout(List.of(42, "after the error"), 0, 500), 1);
-        b.setBolt("err-split", new CompatShellBolt(new String[] {"split-bolt"}, "word"), 1).shuffleGrouping("err-spout");
-        b.setBolt("err-collector", new CollectorBolt(name), 1).shuffleGrouping("err-split");
-        Seen seen = Seen.of(name);
-        storm.submit(name, conf(), b.createTopology());
-        try {
-            waitUntil("the sentence after the bad tuple", 90_000, () -> seen.counts.containsKey("error"));
-            List<String>[] errs = new List[1];
-            waitUntil("the error in the cluster's errors for err-split", 60_000, () -> {
-                errs[0] = errors(name).getOrDefault("err-split", List.of());
-                return !errs[0].isEmpty();
-            });
-            System.out.println("compat: error reported for err-split: " + errs[0]);
-            assertTrue(errs[0].get(0).contains("Shell Process Exception"), errs[0].get(0));
-        } finally {
-            killAndWait(name);
-        }
-    }
-
-    /**
-     * The project's SMB1 serializer (ISerializer, compiled from its one source for this version):
-     * handshakes with all three children, exact counts with a replayed id, and log levels kept.
-     */
-    @Test
-    void smb1() throws Exception {
-        String name = "smb1";
-        int limit = 200;
-        TopologyBuilder b = new TopologyBuilder();
-        b.setSpout("smb1-spout", spout(name, "--order", "sequential", "--limit", "" + limit, "--reliable",
-            "--log-level", "debug"), 1);
-        b.setBolt("smb1-failonce", new FailOnceBolt(name), 1).shuffleGrouping("smb1-spout");
-        wordCount(b, name, "smb1-failonce", 1);
-        Map<String, Object> conf = conf();
-        conf.put("topology.multilang.serializer", CountingSerializer.class.getName());
-        int before = CountingSerializer.CONNECTS.get();
-        Seen seen = runUntilAcked(name, b, conf, limit);
-        assertEquals(3, CountingSerializer.CONNECTS.get() - before, "SMB1 handshakes (spout, split, count)");
-        assertEquals(Set.of(1L), longs(seen.failed), "failed ids");
-        assertEquals(ids(1, limit), longs(seen.acked), "acked ids");
-        assertEquals(expected(limit), Map.copyOf(seen.counts), "counts");
-        assertEquals("DEBUG", levelOf("smb1-spout", "sentence 1 failed: will be replayed"), "SMB1 carries the level");
     }
 
     @Test
@@ -263,18 +370,18 @@ class MatrixTest {
         return conf;
     }
 
-    static CompatShellSpout spout(String key, String... args) {
+    static org.apache.storm.topology.IRichSpout spout(Bridge bridge, String key, String... args) {
         String[] cmd = new String[args.length + 1];
         cmd[0] = "sentence-spout";
         System.arraycopy(args, 0, cmd, 1, args.length);
-        return new CompatShellSpout(key, cmd, "sentence");
+        return bridge.spout(key, cmd, "sentence");
     }
 
     /** source -> split-bolt (shuffle) -> count-bolt (fields on word) -> collector. */
-    static void wordCount(TopologyBuilder b, String key, String source, int parallelism) {
-        b.setBolt(key + "-split", new CompatShellBolt(new String[] {"split-bolt"}, "word"), parallelism)
+    static void wordCount(Bridge bridge, TopologyBuilder b, String key, String source, int parallelism) {
+        b.setBolt(key + "-split", bridge.bolt(new String[] {"split-bolt"}, "word"), parallelism)
             .shuffleGrouping(source);
-        b.setBolt(key + "-count", new CompatShellBolt(new String[] {"count-bolt"}, "word", "count"), parallelism)
+        b.setBolt(key + "-count", bridge.bolt(new String[] {"count-bolt"}, "word", "count"), parallelism)
             .fieldsGrouping(key + "-split", new Fields("word"));
         b.setBolt(key + "-collector", new CollectorBolt(key), 1).globalGrouping(key + "-count");
     }
