@@ -1,7 +1,10 @@
 # shellcheck shell=bash
-# Sourced by test.sh: kill -9 a split-bolt, a count-bolt, then a worker JVM in the middle of a
-# reliable run, and check that every sentence the spout emitted was acked in the end. Run once
-# per serializer: Storm's JSON, and SMB1 ($CL_BINARY_SERIALIZER, lib.sh).
+# Sourced by test.sh: kill -9 a split-bolt, a count-bolt, then a worker JVM, then kill -STOP a
+# child (split-bolt in the JSON run, count-bolt in the SMB1 run) in the middle of a reliable run
+# under storm-native's host, and check that every sentence the spout emitted was acked in the end.
+# Run once per serializer: Storm's JSON, and SMB1 ($CL_BINARY_SERIALIZER, lib.sh). The stopped
+# child must be found silent after topology.subprocess.timeout.secs (CLUSTER_FAULT_SUBPROCESS_TIMEOUT_SECS,
+# 25 s), SIGKILLed by the host (no orphan) and its worker halted and relaunched.
 #
 # Method. 2 workers (the only topology then running): the spout lives in one of them; the faults
 # hit the OTHER worker, which also runs split-bolt and count-bolt tasks (the even scheduler spreads
@@ -10,7 +13,7 @@
 # out (topology.message.timeout.secs=10), the spout is told `fail`, and sentence-spout replays them.
 # Acks are counted outside the workers: the AckLog task hook appends each spout ack/fail to a file.
 # The run has no limit, so it cannot end before the faults however fast the machine is: after
-# the third fault the topology runs on undisturbed (CLUSTER_FAULT_TAIL_SECS, 25 s: more than twice
+# the fourth fault the topology runs on undisturbed (CLUSTER_FAULT_TAIL_SECS, 25 s: more than twice
 # the 10 s timeout, so every tuple lost in a fault has failed and been replayed), then it is
 # deactivated (Nimbus: the spout gets `deactivate`, no more `next`) and drained until the acks
 # stop moving for 15 s. N is then the largest id acked.

@@ -9,8 +9,10 @@
 #
 # Environment:
 #   CLUSTER_SOAK_SECS    soak length in seconds (default 60, for CI; the README's manual run uses 600)
-#   CLUSTER_FAULT_TAIL_SECS  how long a fault run goes on undisturbed after its third fault, before
+#   CLUSTER_FAULT_TAIL_SECS  how long a fault run goes on undisturbed after its last fault, before
 #                        it is deactivated and drained (default 25: more than 2x the 10 s timeout)
+#   CLUSTER_FAULT_SUBPROCESS_TIMEOUT_SECS  topology.subprocess.timeout.secs of the fault runs: how long
+#                        the SIGSTOPped child goes unnoticed (default 25; see README, check 3)
 #   CLUSTER_RUN_N        sentences in the java/clojure counting runs (default 3000)
 #   CL_BINARY_SERIALIZER the SMB1 serializer class for the fault and soak runs (lib.sh's default)
 #   JAVA_TOPOLOGY_JAR    use this jar instead of building java-topology (in a copy, under the work dir)
