@@ -10,7 +10,7 @@ run_broken_one() {
   submit_tool "$name" --broken "$mode" --workers 1 --splits 1 --counters 1 -c wordcount.spout.reliable=true \
     >"$CL_LOGS/submit-$name.out" 2>&1
   ID=$(topo_id "$name")
-  check "$name: submitted" test -n "$ID" || { tail -5 "$CL_LOGS/submit-$name.out"; return; }
+  check "$name: $(grep -m1 '^submitted' "$CL_LOGS/submit-$name.out")" test -n "$ID" || { tail -5 "$CL_LOGS/submit-$name.out"; return; }
   reported() { errs=$(info "$name" | grep '^error split-bolt' | grep -E "$expect"); [[ -n $errs ]]; }
   if wait_for 120 reported; then
     pass "$name: Nimbus has the split-bolt error $(($(date +%s) - t0)) s after submission: $(head -1 <<<"$errs" | cut -c1-400)"

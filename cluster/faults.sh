@@ -1,7 +1,10 @@
 # shellcheck shell=bash
-# Sourced by test.sh: kill -9 a split-bolt, a count-bolt, then a worker JVM in the middle of a
-# reliable run, and check that every sentence the spout emitted was acked in the end. Run once
-# per serializer: Storm's JSON, and SMB1 ($CL_BINARY_SERIALIZER, lib.sh).
+# Sourced by test.sh: kill -9 a split-bolt, a count-bolt, then a worker JVM, then kill -STOP a
+# child (split-bolt in the JSON run, count-bolt in the SMB1 run) in the middle of a reliable run
+# under storm-native's host, and check that every sentence the spout emitted was acked in the end.
+# Run once per serializer: Storm's JSON, and SMB1 ($CL_BINARY_SERIALIZER, lib.sh). The stopped
+# child must be found silent after topology.subprocess.timeout.secs (CLUSTER_FAULT_SUBPROCESS_TIMEOUT_SECS,
+# 25 s), SIGKILLed by the host (no orphan) and its worker halted and relaunched.
 #
 # Method. 2 workers (the only topology then running): the spout lives in one of them; the faults
 # hit the OTHER worker, which also runs split-bolt and count-bolt tasks (the even scheduler spreads
@@ -10,7 +13,7 @@
 # out (topology.message.timeout.secs=10), the spout is told `fail`, and sentence-spout replays them.
 # Acks are counted outside the workers: the AckLog task hook appends each spout ack/fail to a file.
 # The run has no limit, so it cannot end before the faults however fast the machine is: after
-# the third fault the topology runs on undisturbed (CLUSTER_FAULT_TAIL_SECS, 25 s: more than twice
+# the fourth fault the topology runs on undisturbed (CLUSTER_FAULT_TAIL_SECS, 25 s: more than twice
 # the 10 s timeout, so every tuple lost in a fault has failed and been replayed), then it is
 # deactivated (Nimbus: the spout gets `deactivate`, no more `next`) and drained until the acks
 # stop moving for 15 s. N is then the largest id acked.
@@ -26,14 +29,42 @@ faults_procs_ok() {
 # children of worker $1 named $2
 faults_children() { comp_procs "$ID" | while read -r p n; do [[ $n == "$2" && $(awk '{print $4}' "/proc/$p/stat") == "$1" ]] && echo "$p"; done; }
 
-# faults_hit WHAT PID: kill -9 PID, wait for the worker to be back with all components and for
-# acks to move again
+# faults_hit WHAT PID [SIG]: kill -SIG PID (9 unless told), wait for the worker to be back with all
+# components and for acks to move again. SIG STOP: the child hangs, alive; the host must find it
+# silent after topology.subprocess.timeout.secs, say so in the worker log, SIGKILL it and halt the
+# worker; the stopped process must not outlive its worker.
 faults_hit() {
-  local what=$1 pid=$2 t0 before after spout_now
+  local what=$1 pid=$2 sig=${3:-9} t0 before after spout_now how
   before=$(faults_acked)
   t0=$(date +%s)
-  kill -9 "$pid"
-  say "$FT: kill -9 $what (pid $pid) at $before acked"
+  kill -"$sig" "$pid"
+  how="kill -$sig"
+  local state; state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)
+  say "$FT: $how $what (pid $pid, state ${state:-gone}) at $before acked"
+  if [[ $sig == STOP ]]; then
+    local line det
+    [[ $state == T ]] || { fail "$FT: $how $what (pid $pid): not stopped (state ${state:-gone})"; return 1; }
+    # the host's "Halting process: multilang bolt C:T died. command [...], pid P, ..." and the
+    # exception under it, "the multilang child did not answer for N ms (...): killed"
+    halted() {
+      line=$(worker_log "$ID" | grep -A1 -F 'Halting process: multilang' | grep -A1 -E "pid $pid([^0-9]|\$)" | tr '\n' ' ')
+      [[ $line == *"did not answer"* ]]
+    }
+    if wait_for $((FAULT_SUBPROCESS_TIMEOUT + 90)) halted; then
+      det=$(($(date +%s) - t0))
+      pass "$FT: $how $what (pid $pid): the host found it hung and halted the worker ${det} s after the stop (timeout ${FAULT_SUBPROCESS_TIMEOUT} s): $(sed -E 's/^[^ ]+ //; s/command \[[^]]*\/([^/]*)\]/command [...\/\1]/' <<<"$line" | cut -c1-330)"
+    else
+      fail "$FT: $how $what (pid $pid): no 'Halting process ... did not answer' for it in the worker log after $((FAULT_SUBPROCESS_TIMEOUT + 90)) s (state now $(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null))"
+      return 1
+    fi
+    stopped_gone() { [[ ! -e /proc/$pid ]]; }
+    if wait_for 30 stopped_gone; then
+      pass "$FT: the stopped $what (pid $pid, state $state after the SIGSTOP) is gone, not orphaned: $(($(date +%s) - t0)) s after the stop (its worker $VICTIM: $([[ " $(worker_pids "$ID" | tr '\n' ' ') " != *" $VICTIM "* ]] && echo gone || echo "still there"))"
+    else
+      fail "$FT: the stopped $what (pid $pid) outlived the host's kill: $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-80), state $(awk '{print $3, "parent", $4}' "/proc/$pid/stat" 2>/dev/null)"
+      return 1
+    fi
+  fi
   # the victim worker dies (a ShellBolt whose child died halts its worker), the supervisor relaunches it
   gone_and_back() { [[ " $(worker_pids "$ID" | tr '\n' ' ') " != *" $VICTIM "* ]] && faults_procs_ok; }
   if ! wait_for 180 gone_and_back; then
@@ -44,7 +75,7 @@ faults_hit() {
   moving() { after=$(faults_acked); ((after > before + 100)); }
   wait_for 120 moving
   spout_now=$(comp_procs "$ID" | awk '$2 == "sentence-spout" {print $1}')
-  check "$FT: kill -9 $what (pid $pid): worker back with 1+2+2 components in ${back} s, acks moving again ($before -> $after) in $(($(date +%s) - t0)) s, spout pid unchanged ($SPOUT)" \
+  check "$FT: $how $what (pid $pid): worker back with 1+2+2 components in ${back} s, acks moving again ($before -> $after) in $(($(date +%s) - t0)) s, spout pid unchanged ($SPOUT)" \
     test "$spout_now" == "$SPOUT" -a "$after" -gt "$before"
   # the relaunched worker is the next victim
   find_victim() { VICTIM=$(worker_pids "$ID" | grep -vx "$SPOUT_WORKER" | head -1); [[ -n $VICTIM ]]; }
@@ -52,19 +83,21 @@ faults_hit() {
   return 0
 }
 
-# run_faults TAG CONF...: the fault run, topology wc-faults-TAG, with extra topology conf
+# run_faults TAG STOPPED CONF...: the fault run, topology wc-faults-TAG, with extra topology conf;
+# STOPPED (split-bolt or count-bolt) is the component whose child gets the SIGSTOP
 run_faults() {
-  local tag=$1; shift
+  local tag=$1 stopped=$2; shift 2
   local name=wc-faults-$tag serconf=("$@") want_ser=org.apache.storm.multilang.JsonSerializer
   local all=" $* "
   [[ $all == *" topology.multilang.serializer="* ]] && { want_ser=${all##*topology.multilang.serializer=}; want_ser=${want_ser%% *}; }
   FT="faults[$tag]"
-  say "== $FT: reliable run without limit, 2 workers, kill -9 split-bolt, count-bolt, worker JVM, then deactivate"
+  say "== $FT: reliable run without limit, 2 workers, kill -9 split-bolt, count-bolt, worker JVM, kill -STOP $stopped, then deactivate"
   ACKDIR=$CL_WORK/acks-$tag
   local t0 n p
   t0=$(date +%s)
   submit_tool "$name" --workers 2 --splits 2 --counters 2 --acklog "$ACKDIR" "${COMMON_CONF[@]}" "${serconf[@]}" \
     -c wordcount.spout.max.pending=500 -c topology.message.timeout.secs=10 \
+    -c topology.subprocess.timeout.secs="$FAULT_SUBPROCESS_TIMEOUT" \
     >"$CL_LOGS/submit-$name.out" 2>&1
   ID=$(topo_id "$name")
   check "$FT: submitted (cluster.Submit, -Dstorm.jar=$(basename "$JAVA_TOPOLOGY_JAR") ${serconf[*]})" test -n "$ID" ||
@@ -83,6 +116,7 @@ run_faults() {
   faults_hit split-bolt "$(faults_children "$VICTIM" split-bolt | head -1)" || return
   faults_hit count-bolt "$(faults_children "$VICTIM" count-bolt | head -1)" || return
   faults_hit "worker JVM" "$VICTIM" || return
+  faults_hit "$stopped" "$(faults_children "$VICTIM" "$stopped" | head -1)" STOP || return
 
   # undisturbed for a while (every lost tuple times out, fails and is replayed), then no more new
   # sentences, and drain: the acks must stop moving for 15 s (more than the message timeout)
@@ -120,6 +154,6 @@ run_faults() {
     test -n "$emitted" -a "${replays:-x}" == "$fails"
   kill_and_check "$name" "$ID"
 }
-run_faults json
+run_faults json split-bolt
 clear_topologies
-run_faults smb1 -c "topology.multilang.serializer=$CL_BINARY_SERIALIZER"
+run_faults smb1 count-bolt -c "topology.multilang.serializer=$CL_BINARY_SERIALIZER"

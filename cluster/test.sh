@@ -9,8 +9,10 @@
 #
 # Environment:
 #   CLUSTER_SOAK_SECS    soak length in seconds (default 60, for CI; the README's manual run uses 600)
-#   CLUSTER_FAULT_TAIL_SECS  how long a fault run goes on undisturbed after its third fault, before
+#   CLUSTER_FAULT_TAIL_SECS  how long a fault run goes on undisturbed after its last fault, before
 #                        it is deactivated and drained (default 25: more than 2x the 10 s timeout)
+#   CLUSTER_FAULT_SUBPROCESS_TIMEOUT_SECS  topology.subprocess.timeout.secs of the fault runs: how long
+#                        the SIGSTOPped child goes unnoticed (default 25; see README, check 3)
 #   CLUSTER_RUN_N        sentences in the java/clojure counting runs (default 3000)
 #   CL_BINARY_SERIALIZER the SMB1 serializer class for the fault and soak runs (lib.sh's default)
 #   JAVA_TOPOLOGY_JAR    use this jar instead of building java-topology (in a copy, under the work dir)
@@ -23,6 +25,7 @@ CL_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$CL_DIR/.." && pwd)
 SOAK_SECS=${CLUSTER_SOAK_SECS:-60}
 FAULT_TAIL=${CLUSTER_FAULT_TAIL_SECS:-25}
+FAULT_SUBPROCESS_TIMEOUT=${CLUSTER_FAULT_SUBPROCESS_TIMEOUT_SECS:-25}
 RUN_N=${CLUSTER_RUN_N:-3000}
 ONLY=${CLUSTER_ONLY:-java clojure faults soak broken}
 BUILD=${CLUSTER_BUILD_DIR:-$CL_DIR/target/build}
@@ -244,11 +247,15 @@ kill_and_check() {
   fi
 }
 
-# check_serializer WHAT TOPO_ID CLASS N: Storm's ShellProcess logs "Storm multilang serializer: X"
-# for each component process it starts; at least N of them, every one X
+# check_serializer WHAT TOPO_ID CLASS N: for each component process it starts, Storm's ShellProcess
+# logs "Storm multilang serializer: X", storm-native's host "launched multilang child [...] for C:T,
+# pid P, serializer X"; at least N of them, every one X
 check_serializer() {
   local what=$1 id=$2 want=$3 n=$4 got
-  sers() { worker_log "$id" | grep -o 'Storm multilang serializer: [^ ]*' | awk '{print $4}'; }
+  sers() {
+    worker_log "$id" | grep -oE 'Storm multilang serializer: [^ ]+|launched multilang child .*, serializer [^ ]+' |
+      awk '{print $NF}'
+  }
   enough() { (($(sers | wc -l) >= n)); }
   wait_for 30 enough
   got=$(sers | sort | uniq -c | awk '{printf "%s %s; ", $1, $2}')
@@ -322,8 +329,11 @@ run_clojure() {
   INFO=$(info wc-clj)
   check "wc-clj: splitbolt executed $RUN_N, countbolt executed $EXP_TOTAL (Nimbus stats: $(stat_of splitbolt executed "$INFO"), $(stat_of countbolt executed "$INFO"))" \
     test "$(stat_of splitbolt executed "$INFO")" == "$RUN_N" -a "$(stat_of countbolt executed "$INFO")" == "$EXP_TOTAL"
-  # count-bolt logs "Emitting word:count" (wordcount.log.tuples): the largest count per word
-  got=$(worker_log "$ID" | grep 'name:countbolt Emitting ' | sed 's/.*name:countbolt Emitting //' |
+  # count-bolt logs "Emitting word:count" (wordcount.log.tuples): the largest count per word. Stock
+  # ShellBolt logs it as "ShellLog pid:P, name:countbolt Emitting ...", the host as "ShellLog pid:P,
+  # Emitting ..." on the logger named after the component (countbolt)
+  got=$(worker_log "$ID" | grep -E 'name:countbolt Emitting |^[^ ]+ countbolt .*ShellLog pid:[0-9]+, Emitting ' |
+    sed 's/.*ShellLog pid:[0-9]*, \(name:countbolt \)\{0,1\}Emitting //' |
     awk '{i = match($0, /:[0-9]+$/); w = substr($0, 1, i - 1); c = substr($0, i + 1) + 0; if (c > m[w]) m[w] = c}
          END {for (w in m) printf "%s\t%d\n", w, m[w]}' | sort)
   want_counts=$(expected_counts "$RUN_N" | tail -n +2 | sort)

@@ -1,6 +1,6 @@
 package cluster;
 
-import com.example.stormnative.NativeShellBolt;
+import com.example.wordcount.Bridge;
 import com.example.wordcount.CountBolt;
 import com.example.wordcount.SentenceSpout;
 import com.example.wordcount.SplitBolt;
@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.storm.Config;
 import org.apache.storm.StormSubmitter;
+import org.apache.storm.topology.IRichBolt;
 import org.apache.storm.topology.TopologyBuilder;
 import org.apache.storm.tuple.Fields;
 
@@ -19,8 +20,10 @@ import org.apache.storm.tuple.Fields;
  * test needs to read results from outside the worker.
  *
  * <pre>
- * Submit NAME [--workers N] [--splits N] [--counters N] [--sink DIR] [--acklog DIR]
+ * Submit NAME [--bridge host|stock] [--workers N] [--splits N] [--counters N] [--sink DIR] [--acklog DIR]
  *             [--broken crash|missing] [-c KEY=VALUE]...
+ *   --bridge B     the JVM side of every component: host (storm-native's MultilangSpout/MultilangBolt,
+ *                  the default unless -Dwordcount.bridge=stock) or stock (Storm's ShellSpout/ShellBolt)
  *   --sink DIR     a CountSink after count-bolt (fields grouping on word) writing final counts to DIR
  *   --acklog DIR   the AckLog task hook: every spout ack/fail to a file in DIR
  *   --broken crash    split-bolt is started with an option it rejects: it dies on start
@@ -40,6 +43,7 @@ public final class Submit {
         String sink = null;
         String acklog = null;
         String broken = null;
+        Bridge bridge = Bridge.fromSystemProperty();
         Config conf = new Config();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -49,6 +53,7 @@ public final class Submit {
                 case "--sink" -> sink = args[++i];
                 case "--acklog" -> acklog = args[++i];
                 case "--broken" -> broken = args[++i];
+                case "--bridge" -> bridge = Bridge.parse(args[++i]);
                 case "-c" -> {
                     String kv = args[++i];
                     int eq = kv.indexOf('=');
@@ -70,21 +75,18 @@ public final class Submit {
         }
         conf.setNumWorkers(workers);
 
-        TopologyBuilder builder;
-        if (broken == null) {
-            builder = WordCount.builder(new SentenceSpout(Variant.NATIVE), Variant.NATIVE, splits, counters);
-        } else {
-            NativeShellBolt split = switch (broken) {
-                case "crash" -> new NativeShellBolt(new String[] {"split-bolt", "--mode", "no-such-mode"}, "word");
-                case "missing" -> new NativeShellBolt(new String[] {"no-such-bolt"}, "word");
-                default -> throw new IllegalArgumentException("--broken crash|missing");
-            };
-            builder = new TopologyBuilder();
-            builder.setSpout(WordCount.SPOUT, new SentenceSpout(Variant.NATIVE), 1);
-            builder.setBolt(WordCount.SPLIT, split, splits).shuffleGrouping(WordCount.SPOUT);
-            builder.setBolt(WordCount.COUNT, new CountBolt(Variant.NATIVE), counters)
-                .fieldsGrouping(WordCount.SPLIT, new Fields("word"));
-        }
+        IRichBolt split = switch (broken == null ? "none" : broken) {
+            case "none" -> SplitBolt.on(bridge, Variant.NATIVE);
+            case "crash" -> bridge.bolt(new String[] {"split-bolt", "--mode", "no-such-mode"}, "word");
+            case "missing" -> bridge.bolt(new String[] {"no-such-bolt"}, "word");
+            default -> throw new IllegalArgumentException("--broken crash|missing");
+        };
+        // WordCount.builder's wiring, with the split-bolt above
+        TopologyBuilder builder = new TopologyBuilder();
+        builder.setSpout(WordCount.SPOUT, SentenceSpout.on(bridge, Variant.NATIVE), 1);
+        builder.setBolt(WordCount.SPLIT, split, splits).shuffleGrouping(WordCount.SPOUT);
+        builder.setBolt(WordCount.COUNT, CountBolt.on(bridge, Variant.NATIVE), counters)
+            .fieldsGrouping(WordCount.SPLIT, new Fields("word"));
         if (sink != null) {
             builder.setBolt("sink", new CountSink(sink), 1).fieldsGrouping(WordCount.COUNT, new Fields("word"));
         }
@@ -95,7 +97,8 @@ public final class Submit {
             conf.put(Config.TOPOLOGY_AUTO_TASK_HOOKS, hooks);
         }
         StormSubmitter.submitTopology(name, conf, builder.createTopology());
-        System.out.println("submitted " + name);
+        System.out.println("submitted " + name + " (bridge " + bridge.name().toLowerCase(java.util.Locale.ROOT)
+            + (broken == null ? "" : ", broken " + broken) + ")");
     }
 
     private static Object value(String v) {
@@ -107,10 +110,5 @@ public final class Submit {
         } catch (NumberFormatException e) {
             return v;
         }
-    }
-
-    /** Keeps SplitBolt referenced: the default wiring is WordCount.builder's. */
-    static Class<?> defaultSplit() {
-        return SplitBolt.class;
     }
 }

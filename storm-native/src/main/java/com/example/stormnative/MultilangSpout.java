@@ -176,7 +176,7 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
             try {
                 send(command, msgId);
                 held = true;
-                while (unanswered.size() - nextsInChild > MAX_UNANSWERED) {
+                while (unanswered.size() - nextsInChild > (active ? MAX_UNANSWERED : 0)) { // deactivated: no nextTuple reads it
                     flush();
                     answerOldest();
                 }

@@ -115,6 +115,26 @@ class MultilangSpoutTest {
     }
 
     @Test
+    void aDeactivatedSpoutAnswersAcksAtOnceAndIsNotTakenForSilent() throws Exception {
+        // Deactivated, Storm calls no nextTuple but still acks and fails the pending tuples: their
+        // syncs must be read then, or the watchdog counts the wait as the child's silence (seen on
+        // the cluster: killed 30 s after the first ack following deactivate, worker halted).
+        Map<String, Object> conf = FakeStorm.conf();
+        conf.put("topology.subprocess.timeout.secs", 1);
+        MultilangSpout spout = start("spout", "spout-deactivated", conf);
+        spout.activate();
+        spout.nextTuple();
+        spout.deactivate();
+        spout.ack(1L);
+        spout.fail(2L);
+        Thread.sleep(2500);
+        assertTrue(out.errors.isEmpty(), "a deactivated spout that gets acks is not a silent child: " + out.errors);
+        spout.activate();
+        spout.nextTuple();
+        assertTrue(seen(out.emits.size() - 1).contains("deactivate,ack:1,fail:2,activate"), seen(out.emits.size() - 1));
+    }
+
+    @Test
     void aSilentChildIsKilledAfterTheSubprocessTimeout() throws Exception {
         Map<String, Object> conf = FakeStorm.conf();
         conf.put("topology.subprocess.timeout.secs", 2);
