@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * {@code activate} and {@code deactivate} are passed on and waited for, as in ShellSpout: after
  * {@code deactivate} returns, no emit of the child is performed until {@code activate}.
  *
- * <p>Everything runs on the executor thread but the watchdog: a child with a command unanswered
- * for {@code topology.subprocess.timeout.secs} is killed and the spout dies with it. With the
+ * <p>Everything runs on the executor thread but the watchdog: a child the executor thread has
+ * waited on (a read or a write) for {@code topology.subprocess.timeout.secs} is killed and the
+ * spout dies with it (as ShellSpout, time Storm does not call the spout does not count). With the
  * pipeline, the child may be asked for up to {@value #DEFAULT_PIPELINE} tuples more than
  * {@code topology.max.spout.pending} allows (set the pipeline to 1 for ShellSpout's exact
  * behaviour).
@@ -122,13 +123,12 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
         private final ChildProcess child;
         private final HostStats stats;
 
-        /** The commands sent and not yet answered by a sync, oldest first; with when each was sent. */
+        /** The commands sent and not yet answered by a sync, oldest first. */
         private final ArrayDeque<String> unanswered = new ArrayDeque<>();
-        private final ArrayDeque<Long> sentAt = new ArrayDeque<>();
         private int nextsInChild;
         private boolean active = true;
-        /** Oldest unanswered command's send time, for the watchdog; 0 when none. */
-        private volatile long oldestSent;
+        /** Since when the executor thread waits on the child (a read or a write); 0 when it does not. */
+        private volatile long blockedSince;
         /** Bytes queued by ack/fail that no nextTuple has written yet. */
         private volatile boolean held;
         private volatile boolean running = true;
@@ -205,12 +205,7 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
             msg.setCommand(command);
             msg.setId(msgId == null ? "" : msgId);
             child.queue(msg);
-            long now = System.nanoTime();
-            if (unanswered.isEmpty()) {
-                oldestSent = now;
-            }
             unanswered.addLast(command);
-            sentAt.addLast(now);
             if (command.equals("next")) {
                 nextsInChild++;
             }
@@ -218,14 +213,25 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
 
         private void flush() throws IOException {
             held = false;
-            child.drain();
+            blockedSince = System.nanoTime();
+            try {
+                child.drain();
+            } finally {
+                blockedSince = 0;
+            }
             stats.writes.increment();
         }
 
         /** Reads and performs messages until the oldest unanswered command's sync. */
         private void answerOldest() throws IOException, NoOutputException {
             while (true) {
-                ShellMsg msg = child.read();
+                ShellMsg msg;
+                blockedSince = System.nanoTime();
+                try {
+                    msg = child.read();
+                } finally {
+                    blockedSince = 0;
+                }
                 String command = msg.getCommand();
                 if (command == null) {
                     report("a message from the child without a command: " + msg);
@@ -234,7 +240,6 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
                 switch (command) {
                     case "sync" -> {
                         String done = unanswered.pollFirst();
-                        sentAt.pollFirst();
                         if (done == null) {
                             report("a sync that answers no command: ignored");
                             continue;
@@ -242,8 +247,6 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
                         if (done.equals("next")) {
                             nextsInChild--;
                         }
-                        Long next = sentAt.peekFirst();
-                        oldestSent = next == null ? 0 : next;
                         return;
                     }
                     case "emit" -> emit(msg);
@@ -302,10 +305,12 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
             if (!running || failure.get() != null) {
                 return;
             }
-            long oldest = oldestSent;
-            if (oldest != 0 && now - oldest > timeoutNanos) {
+            // As ShellSpout: only time the executor thread spends waiting on the child counts
+            // (not time Storm does not call the spout, e.g. at max spout pending).
+            long blocked = blockedSince;
+            if (blocked != 0 && now - blocked > timeoutNanos) {
                 IOException silent = new IOException("the multilang child did not answer for "
-                    + (now - oldest) / 1_000_000 + " ms (topology.subprocess.timeout.secs): killed");
+                    + (now - blocked) / 1_000_000 + " ms (topology.subprocess.timeout.secs): killed");
                 HostThreads.WRITERS.execute(() -> die(silent, true)); // die waits for the child: not here
                 return;
             }

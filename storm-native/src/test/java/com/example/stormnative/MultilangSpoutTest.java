@@ -146,4 +146,20 @@ class MultilangSpoutTest {
         Thread.sleep(100);
         assertEquals(1, out.errors.size(), "reported once: " + out.errors);
     }
+
+    @Test
+    void timeStormDoesNotCallTheSpoutIsNotSilence() throws Exception {
+        // At max spout pending (or with a slow downstream) Storm may not call the spout for longer
+        // than the timeout; answers already written by the child then wait unread. That is not a
+        // hung child: only time the executor thread waits on the child counts, as in ShellSpout.
+        Map<String, Object> conf = FakeStorm.conf();
+        conf.put("topology.subprocess.timeout.secs", 2);
+        MultilangSpout spout = start("spout", "spout-uncalled", conf);
+        spout.nextTuple();
+        spout.ack(1L);
+        Thread.sleep(5000);
+        assertEquals(List.of(), out.errors);
+        spout.nextTuple();
+        assertEquals(2, out.emits.size());
+    }
 }
