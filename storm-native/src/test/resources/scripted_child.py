@@ -62,6 +62,18 @@ while True:
         if "command" in m:  # spout
             c = m["command"]
             seen.append(c if c in ("next", "activate", "deactivate") else c + ":" + str(m.get("id")))
+            if c == "next" and mode == "window1":
+                # a reliable spout with a pending window of one: nothing new until the last is acked
+                if not held:
+                    held = [len(seen)]
+                    send({"command": "emit", "id": len(seen), "tuple": [",".join(seen), len(chunk)],
+                          "need_task_ids": False})
+                send({"command": "sync"})
+                continue
+            if c == "ack" and mode == "window1":
+                held = []
+                send({"command": "sync"})
+                continue
             if c == "next":
                 if mode == "ackwaits" and held:
                     for _ in held:

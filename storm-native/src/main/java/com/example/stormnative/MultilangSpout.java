@@ -126,6 +126,8 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
         /** The commands sent and not yet answered by a sync, oldest first. */
         private final ArrayDeque<String> unanswered = new ArrayDeque<>();
         private int nextsInChild;
+        /** The child's emits performed so far. */
+        private long emits;
         private boolean active = true;
         /** Since when the executor thread waits on the child (a read or a write); 0 when it does not. */
         private volatile long blockedSince;
@@ -156,19 +158,42 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
                 if (nextsInChild <= refillAt) {
                     // Refilled in halves: one write (and one wake-up of the child) per half a
                     // pipeline of sentences, not per sentence.
-                    while (nextsInChild < pipeline) {
-                        send("next", null);
-                    }
-                    flush();
+                    refill();
                 }
                 // Perform the answer to the oldest next (after any ack/fail answered before it).
-                int before = nextsInChild;
-                while (nextsInChild == before) {
-                    answerOldest();
+                // An answer without emits was computed before the acks and fails Storm has sent
+                // since (a child with its own pending window, say): those, and fresh nexts behind
+                // them, go out at once, and the answers are read on until one emits or every next
+                // in the child has been answered, so a lone sentence is not kept waiting behind
+                // stale empty answers.
+                int toAnswer = nextsInChild;
+                boolean refilled = false;
+                while (toAnswer > 0) {
+                    int before = nextsInChild;
+                    long emitsBefore = emits;
+                    while (nextsInChild == before) {
+                        answerOldest();
+                    }
+                    toAnswer--;
+                    if (emits != emitsBefore) {
+                        return;
+                    }
+                    if (!refilled) {
+                        refill();
+                        refilled = true;
+                        toAnswer = nextsInChild;
+                    }
                 }
             } catch (IOException | NoOutputException e) {
                 throw dead(e);
             }
+        }
+
+        private void refill() throws IOException {
+            while (nextsInChild < pipeline) {
+                send("next", null);
+            }
+            flush();
         }
 
         void command(String command, Object msgId) {
@@ -264,6 +289,7 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
         }
 
         private void emit(ShellMsg msg) throws IOException {
+            emits++;
             Object id = msg.getId();
             long task = msg.getTask();
             if (task == 0) {

@@ -162,4 +162,17 @@ class MultilangSpoutTest {
         spout.nextTuple();
         assertEquals(2, out.emits.size());
     }
+
+    @Test
+    void aChildWithItsOwnWindowOfOneEmitsOnEveryCallAfterItsAck() throws Exception {
+        // Storm at max spout pending 1: nextTuple, the tuple is acked, nextTuple... The answers to
+        // the pipelined nexts were computed before the ack and are empty; the host must not hand
+        // those to Storm as "nothing to emit" (Storm then sleeps) but send the ack and fresh nexts.
+        MultilangSpout spout = start("window1", "spout-window1", FakeStorm.conf());
+        for (int i = 0; i < 5; i++) {
+            spout.nextTuple();
+            assertEquals(i + 1, out.emits.size(), "an emit on call " + (i + 1));
+            spout.ack(out.emits.get(i).msgId());
+        }
+    }
 }
