@@ -40,6 +40,13 @@ faults_hit() {
   kill -"$sig" "$pid"
   how="kill -$sig"
   local state; state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)
+  # a signal is delivered asynchronously: give a SIGSTOP a moment to show in the process state
+  if [[ $sig == STOP ]]; then
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+      [[ $state == T ]] && break
+      sleep 0.2; state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)
+    done
+  fi
   say "$FT: $how $what (pid $pid, state ${state:-gone}) at $before acked"
   if [[ $sig == STOP ]]; then
     local line det
