@@ -122,7 +122,6 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
 
     /** Everything that lives only in a running task. */
     private static final class Runtime implements HostThreads.Watched {
-        private final String[] command;
         private final TopologyContext context;
         private final OutputCollector collector;
         private final Logger childLog;
@@ -139,6 +138,7 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
 
         /** Tuples in the child, by the id they were sent with; guarded by itself. */
         private final HashMap<Long, Tuple> pending = new HashMap<>();
+        /** The next tuple id; the executor thread's alone. */
         private long nextId;
         private final Thread reader;
         private volatile boolean running = true;
@@ -151,7 +151,6 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
 
         Runtime(String[] command, Map<String, Object> conf, TopologyContext context, OutputCollector collector,
                 BooleanSupplier moreInput) {
-            this.command = command;
             this.context = context;
             this.collector = collector;
             this.childLog = LoggerFactory.getLogger(context.getThisComponentId());
@@ -176,10 +175,7 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
 
         void execute(Tuple input) {
             throwIfDead();
-            long id;
-            synchronized (pending) {
-                id = nextId++;
-            }
+            long id = nextId++;
             BoltMsg msg = new BoltMsg();
             msg.setId(Long.toString(id));
             msg.setComp(input.getSourceComponent());
