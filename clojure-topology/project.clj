@@ -66,11 +66,11 @@
                  [com.esotericsoftware/kryo "5.6.2"]
                  ;; The project's JVM library (../storm-native): the binary multilang serializer
                  ;; (SMB1), so a Clojure topology can set "topology.multilang.serializer"
-                 ;; "com.example.stormnative.BinarySerializer" (see ../java-topology/BINARY.md). It
+                 ;; "io.stormnative.BinarySerializer" (see ../java-topology/BINARY.md). It
                  ;; goes into the uberjar. Leiningen takes it from ~/.m2, where
                  ;; ../scripts/setup.sh (scripts/install-storm-native.sh) installs it; Storm is
                  ;; `provided` in its pom, so it brings nothing else.
-                 [com.example/storm-native "1.0-SNAPSHOT"]]
+                 [io.stormnative/storm-native "1.0-SNAPSHOT"]]
   ;; ../multilang holds resources/ with the native binaries: on the classpath it is the topology's
   ;; code dir in local mode, and it goes into the jar as resources/<binary>.
   :resource-paths ["../multilang"]

@@ -19,7 +19,7 @@ CL_WORK=""
 CL_HEAP=${CL_HEAP:-512m}
 # The SMB1 multilang serializer (docs/binary-protocol.md) in java-topology's jar: the fault runs and
 # the soak run once with Storm's JSON and once with this as topology.multilang.serializer.
-CL_BINARY_SERIALIZER=${CL_BINARY_SERIALIZER:-com.example.stormnative.BinarySerializer}
+CL_BINARY_SERIALIZER=${CL_BINARY_SERIALIZER:-io.stormnative.BinarySerializer}
 
 cl_log() { printf '%s cluster: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 

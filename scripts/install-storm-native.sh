@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the JVM library into the local Maven repository (~/.m2): the root pom
-# (com.example:storm-native-parent, which storm-native's pom names as its parent) and
-# com.example:storm-native. Builds of one module alone (`mvn -f java-topology/pom.xml ...`,
+# (io.stormnative:storm-native-parent, which storm-native's pom names as its parent) and
+# io.stormnative:storm-native. Builds of one module alone (`mvn -f java-topology/pom.xml ...`,
 # `cargo xtask storm-py`) and Leiningen (clojure-topology) take the library from there; a reactor
 # build from the root (`mvn -pl java-topology -am ...`) does not need it.
 #

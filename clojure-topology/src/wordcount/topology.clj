@@ -7,7 +7,7 @@
   (:require [org.apache.storm.clojure :refer [topology spout-spec bolt-spec
                                               shell-spout-spec shell-bolt-spec]]
             [wordcount.observe :as observe])
-  (:import [com.example.stormnative MultilangBolt MultilangSpout]))
+  (:import [io.stormnative MultilangBolt MultilangSpout]))
 
 (def ^:private launcher
   ;; A jar keeps no file modes: on a cluster the supervisor unpacks resources/ with plain file

@@ -116,9 +116,9 @@
   ;; counts here mean the native binaries ran the whole protocol in SMB1.
   (testing "the uberjar carries the serializer"
     (with-open [jar (java.util.jar.JarFile. (t/uberjar!))]
-      (is (some? (.getEntry jar "com/example/stormnative/BinarySerializer.class")))))
+      (is (some? (.getEntry jar "io/stormnative/BinarySerializer.class")))))
   (reliable-finite-run "word-count-reliable-smb1"
-                       {"topology.multilang.serializer" "com.example.stormnative.BinarySerializer"}))
+                       {"topology.multilang.serializer" "io.stormnative.BinarySerializer"}))
 
 (deftest lein-run-counts-the-sample-sentences-and-stops-cleanly
   ;; Not a fixed 12 s: until two reports have counted "the" (a loaded machine may take longer to

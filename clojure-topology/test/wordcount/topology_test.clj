@@ -3,7 +3,7 @@
             [wordcount.core :as core]
             [wordcount.test-support :as t]
             [wordcount.topology :as topology])
-  (:import [com.example.stormnative MultilangBolt MultilangSpout]
+  (:import [io.stormnative MultilangBolt MultilangSpout]
            [org.apache.storm.generated Bolt ComponentCommon GlobalStreamId Grouping SpoutSpec StormTopology]
            [org.apache.storm.task ShellBolt]
            [org.apache.storm.spout ShellSpout]
@@ -27,7 +27,7 @@
 
 (defn- host-command
   "The command line of a deserialized MultilangBolt/MultilangSpout."
-  [^com.example.stormnative.MultilangComponent obj]
+  [^io.stormnative.MultilangComponent obj]
   (vec (.command obj)))
 
 (deftest an-unknown-bridge-is-named

@@ -1,10 +1,10 @@
 package bench;
 
-import com.example.stormnative.BinarySerializer;
-import com.example.stormnative.MultilangBolt;
-import com.example.stormnative.MultilangSpout;
-import com.example.stormnative.NativeShellBolt;
-import com.example.stormnative.NativeShellSpout;
+import io.stormnative.BinarySerializer;
+import io.stormnative.MultilangBolt;
+import io.stormnative.MultilangSpout;
+import io.stormnative.NativeShellBolt;
+import io.stormnative.NativeShellSpout;
 import java.io.File;
 import java.io.FileWriter;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package com.example.compat;
 
-import com.example.stormnative.MultilangBolt;
-import com.example.stormnative.MultilangSpout;
+import io.stormnative.MultilangBolt;
+import io.stormnative.MultilangSpout;
 import org.apache.storm.topology.IRichBolt;
 import org.apache.storm.topology.IRichSpout;
 

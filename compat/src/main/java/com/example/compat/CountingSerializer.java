@@ -24,7 +24,7 @@ public class CountingSerializer implements ISerializer {
     private final ISerializer inner;
 
     public CountingSerializer() {
-        String name = System.getProperty("compat.smb1.class", "com.example.stormnative.BinarySerializer");
+        String name = System.getProperty("compat.smb1.class", "io.stormnative.BinarySerializer");
         try {
             inner = (ISerializer) Class.forName(name).getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException e) {

@@ -299,7 +299,7 @@ class MatrixTest {
         b.setBolt(name + "-failonce", new FailOnceBolt(name), 1).shuffleGrouping(name + "-spout");
         wordCount(bridge, b, name, name + "-failonce", 1);
         Map<String, Object> conf = conf();
-        String smb1 = System.getProperty("compat.smb1.class", "com.example.stormnative.BinarySerializer");
+        String smb1 = System.getProperty("compat.smb1.class", "io.stormnative.BinarySerializer");
         conf.put("topology.multilang.serializer", shell ? CountingSerializer.class.getName() : smb1);
         int before = CountingSerializer.CONNECTS.get();
         Seen seen = runUntilAcked(name, b, conf, limit);

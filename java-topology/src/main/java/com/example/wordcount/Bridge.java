@@ -1,9 +1,9 @@
 package com.example.wordcount;
 
-import com.example.stormnative.MultilangBolt;
-import com.example.stormnative.MultilangSpout;
-import com.example.stormnative.NativeShellBolt;
-import com.example.stormnative.NativeShellSpout;
+import io.stormnative.MultilangBolt;
+import io.stormnative.MultilangSpout;
+import io.stormnative.NativeShellBolt;
+import io.stormnative.NativeShellSpout;
 import java.util.Locale;
 import org.apache.storm.topology.IRichBolt;
 import org.apache.storm.topology.IRichSpout;

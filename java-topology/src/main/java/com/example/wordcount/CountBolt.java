@@ -1,6 +1,6 @@
 package com.example.wordcount;
 
-import com.example.stormnative.MultilangBolt;
+import io.stormnative.MultilangBolt;
 import org.apache.storm.topology.IRichBolt;
 
 /**

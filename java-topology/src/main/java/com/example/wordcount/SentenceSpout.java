@@ -1,6 +1,6 @@
 package com.example.wordcount;
 
-import com.example.stormnative.MultilangSpout;
+import io.stormnative.MultilangSpout;
 import org.apache.storm.topology.IRichSpout;
 
 /**

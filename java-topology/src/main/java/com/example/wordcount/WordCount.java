@@ -1,6 +1,6 @@
 package com.example.wordcount;
 
-import com.example.stormnative.BinarySerializer;
+import io.stormnative.BinarySerializer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

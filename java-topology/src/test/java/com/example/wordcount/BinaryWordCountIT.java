@@ -3,7 +3,7 @@ package com.example.wordcount;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.example.stormnative.BinarySerializer;
+import io.stormnative.BinarySerializer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

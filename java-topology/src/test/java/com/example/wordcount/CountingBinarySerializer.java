@@ -1,6 +1,6 @@
 package com.example.wordcount;
 
-import com.example.stormnative.BinarySerializer;
+import io.stormnative.BinarySerializer;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;

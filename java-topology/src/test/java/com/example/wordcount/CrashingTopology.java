@@ -1,6 +1,6 @@
 package com.example.wordcount;
 
-import com.example.stormnative.BinarySerializer;
+import io.stormnative.BinarySerializer;
 import org.apache.storm.Config;
 import org.apache.storm.LocalCluster;
 import org.apache.storm.topology.TopologyBuilder;

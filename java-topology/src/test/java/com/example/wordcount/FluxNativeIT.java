@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.example.stormnative.MultilangBolt;
-import com.example.stormnative.MultilangSpout;
-import com.example.stormnative.NativeShellBolt;
-import com.example.stormnative.NativeShellSpout;
+import io.stormnative.MultilangBolt;
+import io.stormnative.MultilangSpout;
+import io.stormnative.NativeShellBolt;
+import io.stormnative.NativeShellSpout;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * wordcount-native.yaml: the word count in Flux from storm-native's generic classes alone
- * ({@code className: com.example.stormnative.MultilangSpout / MultilangBolt} and
+ * ({@code className: io.stormnative.MultilangSpout / MultilangBolt} and
  * {@code constructorArgs}), on a LocalCluster, with exact counts; and wordcount-native-stock.yaml,
  * the same under Storm's ShellSpout / ShellBolt ({@code NativeShellSpout / NativeShellBolt}).
  */

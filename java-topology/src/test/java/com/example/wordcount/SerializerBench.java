@@ -1,6 +1,6 @@
 package com.example.wordcount;
 
-import com.example.stormnative.BinarySerializer;
+import io.stormnative.BinarySerializer;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.example.stormnative.MultilangBolt;
-import com.example.stormnative.MultilangSpout;
-import com.example.stormnative.NativeShellBolt;
-import com.example.stormnative.NativeShellSpout;
+import io.stormnative.MultilangBolt;
+import io.stormnative.MultilangSpout;
+import io.stormnative.NativeShellBolt;
+import io.stormnative.NativeShellSpout;
 import java.lang.reflect.Field;
 import java.util.HashMap;
 import java.util.List;

@@ -3,7 +3,7 @@ package com.example.wordcount;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.example.stormnative.BinarySerializer;
+import io.stormnative.BinarySerializer;
 import org.junit.jupiter.api.Test;
 
 /** WordCount's command line: what it refuses before starting anything (BINARY.md's claim). */

@@ -1,4 +1,4 @@
-package com.example.stormnative;
+package io.stormnative;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

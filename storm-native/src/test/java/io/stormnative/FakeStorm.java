@@ -1,4 +1,4 @@
-package com.example.stormnative;
+package io.stormnative;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package com.example.stormnative;
+package io.stormnative;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -34,7 +34,7 @@ public class NativeShellSpout extends ShellSpout implements IRichSpout {
      * command and the output fields (Flux turns each list into a {@code String[]}):
      *
      * <pre>
-     * className: "com.example.stormnative.NativeShellSpout"
+     * className: "io.stormnative.NativeShellSpout"
      * constructorArgs:
      *   - ["sentence-spout", "--seed", "7"]    # quote numbers: every element is a String
      *   - ["sentence"]

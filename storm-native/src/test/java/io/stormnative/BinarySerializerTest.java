@@ -1,4 +1,4 @@
-package com.example.stormnative;
+package io.stormnative;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

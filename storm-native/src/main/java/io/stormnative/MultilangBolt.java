@@ -1,4 +1,4 @@
-package com.example.stormnative;
+package io.stormnative;
 
 import java.io.IOException;
 import java.lang.reflect.Field;

@@ -1,4 +1,4 @@
-package com.example.stormnative;
+package io.stormnative;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -46,7 +46,7 @@ import org.apache.storm.task.TopologyContext;
  * {@code JsonSerializer}, without building or parsing JSON per message.
  *
  * <p>Enable it per topology with {@code topology.multilang.serializer:
- * com.example.stormnative.BinarySerializer}. Every multilang component of that topology must then
+ * io.stormnative.BinarySerializer}. Every multilang component of that topology must then
  * speak SMB1: the native binaries do (they detect it from the magic); storm.py, and so the Python
  * components, only speak JSON.
  *

@@ -1,4 +1,4 @@
-package com.example.stormnative;
+package io.stormnative;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -34,7 +34,7 @@ public class NativeShellBolt extends ShellBolt implements IRichBolt {
      * command and the output fields (Flux turns each list into a {@code String[]}):
      *
      * <pre>
-     * className: "com.example.stormnative.NativeShellBolt"
+     * className: "io.stormnative.NativeShellBolt"
      * constructorArgs:
      *   - ["split-bolt", "--mode", "words"]
      *   - ["word"]

@@ -1,4 +1,4 @@
-package com.example.stormnative;
+package io.stormnative;
 
 import java.util.Map;
 import org.apache.storm.Config;
