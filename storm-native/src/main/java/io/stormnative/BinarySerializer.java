@@ -8,17 +8,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.math.BigInteger;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -37,7 +27,6 @@ import org.apache.storm.multilang.ShellMsg;
 import org.apache.storm.multilang.SpoutMsg;
 import org.apache.storm.shade.net.minidev.json.JSONObject;
 import org.apache.storm.shade.net.minidev.json.JSONValue;
-import org.apache.storm.shade.net.minidev.json.parser.ParseException;
 import org.apache.storm.task.TopologyContext;
 
 /**
@@ -52,7 +41,7 @@ import org.apache.storm.task.TopologyContext;
  *
  * <p>Decoding is strict: a frame longer than the limit ({@value #MAX_FRAME_CONF}, default 64 MiB),
  * an unknown kind or tag, a length running past its frame, bytes left over after a message,
- * invalid UTF-8 or nesting deeper than {@value #MAX_DEPTH} is an {@link IOException}; the end of
+ * invalid UTF-8 or nesting deeper than {@value Smb1#MAX_DEPTH} is an {@link IOException}; the end of
  * the child's output (or its pipe closed under a read, as ShellProcess.destroy() does) is a
  * {@link NoOutputException}, as with the JSON serializer, so Storm reports both as it always did. ShellBolt reads and writes from two threads: reading and writing keep
  * separate state, and each side is used by one thread at a time (the writing side also by the
@@ -113,52 +102,13 @@ public class BinarySerializer implements ISerializer {
     static final long BUSY_PER_WINDOW = 4;
     /** The gap average weighs each new gap 1/8. */
     static final int GAP_SHIFT = 3;
-    /** Deepest list/map nesting accepted in a value (also bounds tag-09 JSON text). */
-    static final int MAX_DEPTH = 256;
-
-    // Kinds, JVM -> child.
-    static final int SETUP = 0x01;
-    static final int TUPLE = 0x02;
-    static final int COMMAND = 0x03;
-    static final int TASK_IDS = 0x04;
-    // Kinds, child -> JVM.
-    static final int PID = 0x10;
-    static final int EMIT = 0x11;
-    static final int ACK = 0x12;
-    static final int FAIL = 0x13;
-    static final int SYNC = 0x14;
-    static final int LOG = 0x15;
-    static final int ERROR = 0x16;
-    static final int METRICS = 0x17;
-    // Emit flags.
-    static final int NEED_TASK_IDS = 1;
-    static final int HAS_TASK = 2;
-    static final int HAS_STREAM = 4;
-    static final int HAS_ID = 8;
-    // Value tags.
-    static final int T_NULL = 0x00;
-    static final int T_FALSE = 0x01;
-    static final int T_TRUE = 0x02;
-    static final int T_INT = 0x03;
-    static final int T_FLOAT = 0x04;
-    static final int T_STRING = 0x05;
-    static final int T_LIST = 0x06;
-    static final int T_MAP = 0x07;
-    static final int T_BYTES = 0x08;
-    static final int T_JSON = 0x09;
-
-    private static final String DEFAULT_STREAM = "default";
-    private static final int IO_BUFFER = 64 << 10;
-    /** Buffers grown past this by a large message are dropped afterwards rather than kept. */
-    private static final int KEEP_BUFFER = 1 << 20;
-
     private int maxFrame = DEFAULT_MAX_FRAME;
     private int handshakeTimeoutSecs = DEFAULT_HANDSHAKE_TIMEOUT_SECS;
     private long flushWindowNanos = TimeUnit.MICROSECONDS.toNanos(DEFAULT_FLUSH_WINDOW_MICROS);
 
     // Writing (ShellBolt's writer thread, or the spout's executor).
     /** The frame being written: 4 bytes for its length, then the payload (one write per frame). */
-    private transient Payload body;
+    private transient Smb1.Encoder body;
 
     // Shared by the writing thread and a deferred flush, under writeLock.
     private transient Object writeLock;
@@ -179,11 +129,9 @@ public class BinarySerializer implements ISerializer {
 
     // Reading (ShellBolt's reader thread, or the spout's executor).
     private transient DataInputStream in;
+    /** The frame being read (grown as bytes arrive), and the decoder pointed at it. */
     private transient byte[] frame;
-    private transient int pos;
-    private transient int end;
-    private transient int kind;
-    private transient CharsetDecoder strictUtf8;
+    private transient Smb1.Decoder decoder;
 
     public BinarySerializer() {
     }
@@ -191,18 +139,16 @@ public class BinarySerializer implements ISerializer {
     @Override
     public void initialize(OutputStream processIn, InputStream processOut) {
         writeLock = new Object();
-        out = new DataOutputStream(new BufferedOutputStream(processIn, IO_BUFFER));
+        out = new DataOutputStream(new BufferedOutputStream(processIn, Smb1.IO_BUFFER));
         // As if the last flush were a whole window ago: the first message goes out at once.
         lastFlush = nanoTime() - TimeUnit.MICROSECONDS.toNanos(MAX_FLUSH_WINDOW_MICROS);
         lastWrite = nanoTime();
         Runnable flush = this::flushHeld;
         flushLater = () -> Flushers.POOL.execute(flush);
-        body = new Payload();
-        in = new DataInputStream(new BufferedInputStream(processOut, IO_BUFFER));
-        frame = new byte[IO_BUFFER];
-        strictUtf8 = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
+        body = new Smb1.Encoder();
+        in = new DataInputStream(new BufferedInputStream(processOut, Smb1.IO_BUFFER));
+        frame = new byte[Smb1.IO_BUFFER];
+        decoder = new Smb1.Decoder();
     }
 
     @Override
@@ -249,9 +195,7 @@ public class BinarySerializer implements ISerializer {
 
     /** Writes the magic and the setup frame holding {@code setupJson}, then reads the child's pid. */
     Number handshake(String setupJson) throws IOException, NoOutputException {
-        body.reset();
-        body.writeByte(SETUP);
-        writeStr(setupJson);
+        body.setup(setupJson);
         synchronized (writeLock) {
             out.write(MAGIC);
         }
@@ -268,11 +212,7 @@ public class BinarySerializer implements ISerializer {
         }, handshakeTimeoutSecs, TimeUnit.SECONDS);
         try {
             readFrame();
-            if (kind != PID) {
-                throw malformed("expected the pid message (kind 0x10) first, got kind " + hex(kind));
-            }
-            int pid = readI32();
-            finishFrame();
+            int pid = decoder.pid();
             if (!state.compareAndSet(0, 1)) {
                 throw new IOException("SMB1: the pid came after the handshake timeout had closed the"
                     + " subprocess' stdin (" + HANDSHAKE_TIMEOUT_CONF + " = " + handshakeTimeoutSecs + ")");
@@ -306,38 +246,19 @@ public class BinarySerializer implements ISerializer {
 
     @Override
     public void writeBoltMsg(BoltMsg msg) throws IOException {
-        body.reset();
-        body.writeByte(TUPLE);
-        String id = msg.getId();
-        if (id == null) {
-            throw new IOException("SMB1: a tuple needs an id");
-        }
-        writeStr(id);
-        writeNstr(msg.getComp());
-        writeStr(msg.getStream() == null ? DEFAULT_STREAM : msg.getStream());
-        body.writeInt((int) msg.getTask());
-        List<Object> tuple = msg.getTuple();
-        writeValues(tuple == null ? Collections.emptyList() : tuple, 0);
+        body.tuple(msg);
         sendCoalesced();
     }
 
     @Override
     public void writeSpoutMsg(SpoutMsg msg) throws IOException {
-        body.reset();
-        body.writeByte(COMMAND);
-        writeStr(msg.getCommand());
-        writeValue(msg.getId(), 0);
+        body.command(msg);
         sendNow();
     }
 
     @Override
     public void writeTaskIds(List<Integer> taskIds) throws IOException {
-        body.reset();
-        body.writeByte(TASK_IDS);
-        body.writeInt(taskIds.size());
-        for (Integer task : taskIds) {
-            body.writeInt(task);
-        }
+        body.taskIds(taskIds);
         sendCoalesced();
     }
 
@@ -422,8 +343,8 @@ public class BinarySerializer implements ISerializer {
     }
 
     private void trimBody() {
-        if (body.capacity() > KEEP_BUFFER) {
-            body = new Payload();
+        if (body.capacity() > Smb1.KEEP_BUFFER) {
+            body = new Smb1.Encoder();
         }
     }
 
@@ -432,166 +353,14 @@ public class BinarySerializer implements ISerializer {
         return System.nanoTime();
     }
 
-    private void writeStr(String s) throws IOException {
-        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-        body.writeInt(utf8.length);
-        body.write(utf8);
-    }
-
-    private void writeNstr(String s) throws IOException {
-        if (s == null) {
-            body.writeInt(-1);
-        } else {
-            writeStr(s);
-        }
-    }
-
-    private void writeValues(Collection<?> values, int depth) throws IOException {
-        body.writeInt(values.size());
-        int n = 0;
-        for (Object v : values) {
-            writeValue(v, depth);
-            n++;
-        }
-        if (n != values.size()) {
-            throw new IOException("SMB1: a collection changed size while being written");
-        }
-    }
-
-    private void writeValue(Object v, int depth) throws IOException {
-        if (depth > MAX_DEPTH) {
-            throw new IOException("SMB1: value nested deeper than " + MAX_DEPTH + " (a cycle?)");
-        }
-        if (v == null) {
-            body.writeByte(T_NULL);
-        } else if (v instanceof String) {
-            body.writeByte(T_STRING);
-            writeStr((String) v);
-        } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
-            body.writeByte(T_INT);
-            body.writeLong(((Number) v).longValue());
-        } else if (v instanceof Double) {
-            body.writeByte(T_FLOAT);
-            body.writeDouble((Double) v);
-        } else if (v instanceof Float) {
-            // The value a JSON child would read from Float.toString (0.1f reads as 0.1, not 0.100000001).
-            body.writeByte(T_FLOAT);
-            body.writeDouble(Double.parseDouble(v.toString()));
-        } else if (v instanceof Boolean) {
-            body.writeByte((Boolean) v ? T_TRUE : T_FALSE);
-        } else if (v instanceof List || v instanceof Collection) {
-            body.writeByte(T_LIST);
-            writeValues((Collection<?>) v, depth + 1);
-        } else if (v instanceof Map) {
-            body.writeByte(T_MAP);
-            Map<?, ?> map = (Map<?, ?>) v;
-            body.writeInt(map.size());
-            int n = 0;
-            for (Map.Entry<?, ?> e : map.entrySet()) {
-                // JSON keys are strings: the JSON serializer writes any other key as its toString.
-                writeStr(String.valueOf(e.getKey()));
-                writeValue(e.getValue(), depth + 1);
-                n++;
-            }
-            if (n != map.size()) {
-                throw new IOException("SMB1: a map changed size while being written");
-            }
-        } else if (v instanceof byte[]) {
-            byte[] bytes = (byte[]) v;
-            body.writeByte(T_BYTES);
-            body.writeInt(bytes.length);
-            body.write(bytes);
-        } else if (v instanceof Object[]) {
-            Object[] array = (Object[]) v;
-            body.writeByte(T_LIST);
-            body.writeInt(array.length);
-            for (Object o : array) {
-                writeValue(o, depth + 1);
-            }
-        } else if (v instanceof BigInteger && ((BigInteger) v).bitLength() < 64) {
-            body.writeByte(T_INT);
-            body.writeLong(((BigInteger) v).longValue());
-        } else {
-            // Anything else travels as the JSON text the JSON serializer would have written for it.
-            body.writeByte(T_JSON);
-            writeStr(JSONValue.toJSONString(v));
-        }
-    }
-
     @Override
     public ShellMsg readShellMsg() throws IOException, NoOutputException {
         readFrame();
-        ShellMsg msg = new ShellMsg();
-        // JsonSerializer's defaults for keys a message lacks.
-        msg.setStream(DEFAULT_STREAM);
-        msg.setTask(0);
-        switch (kind) {
-            case EMIT:
-                msg.setCommand("emit");
-                readEmit(msg);
-                break;
-            case ACK:
-                msg.setCommand("ack");
-                msg.setId(readValue(0));
-                break;
-            case FAIL:
-                msg.setCommand("fail");
-                msg.setId(readValue(0));
-                break;
-            case SYNC:
-                msg.setCommand("sync");
-                break;
-            case LOG:
-                msg.setCommand("log");
-                msg.setLogLevel(readU8());
-                msg.setMsg(readStr());
-                break;
-            case ERROR:
-                msg.setCommand("error");
-                msg.setMsg(readStr());
-                break;
-            case METRICS:
-                msg.setCommand("metrics");
-                msg.setMetricName(readStr());
-                msg.setMetricParams(readValue(0));
-                break;
-            case PID:
-                // Only expected in connect(); Storm ignores (bolt) or rejects (spout) unknown commands.
-                msg.setCommand("pid");
-                msg.setId(readI32());
-                break;
-            default:
-                throw malformed("unknown message kind " + hex(kind));
-        }
-        finishFrame();
-        return msg;
-    }
-
-    private void readEmit(ShellMsg msg) throws IOException {
-        int flags = readU8();
-        if ((flags & ~0x0F) != 0) {
-            throw malformed("emit with unknown flags " + hex(flags));
-        }
-        msg.setNeedTaskIds((flags & NEED_TASK_IDS) != 0);
-        if ((flags & HAS_STREAM) != 0) {
-            msg.setStream(readStr());
-        }
-        if ((flags & HAS_TASK) != 0) {
-            msg.setTask(readI32());
-        }
-        if ((flags & HAS_ID) != 0) {
-            msg.setId(readValue(0));
-        }
-        int anchors = readCount(4, "anchor");
-        for (int i = 0; i < anchors; i++) {
-            msg.addAnchor(readStr());
-        }
-        msg.setTuple(readValues(0));
+        return decoder.message();
     }
 
     /**
-     * Reads one frame into {@link #frame}: its kind into {@link #kind}, the rest between
-     * {@link #pos} and {@link #end}.
+     * Reads one frame into {@link #frame} and points {@link #decoder} at it.
      */
     private void readFrame() throws IOException, NoOutputException {
         int n;
@@ -625,8 +394,8 @@ public class BinarySerializer implements ISerializer {
         if (len == 0) {
             throw new IOException("SMB1: empty frame (no message kind)");
         }
-        if (frame.length > KEEP_BUFFER) {
-            frame = new byte[IO_BUFFER];
+        if (frame.length > Smb1.KEEP_BUFFER) {
+            frame = new byte[Smb1.IO_BUFFER];
         }
         int total = (int) len;
         int got = 0;
@@ -647,16 +416,7 @@ public class BinarySerializer implements ISerializer {
             }
             got += r;
         }
-        kind = frame[0] & 0xFF;
-        pos = 1;
-        end = (int) len;
-    }
-
-    /** A message must use its frame exactly. */
-    private void finishFrame() throws IOException {
-        if (pos != end) {
-            throw malformed((end - pos) + " bytes left over after the message");
-        }
+        decoder.wrap(frame, 0, total);
     }
 
     private static NoOutputException broken(String what) {
@@ -668,163 +428,6 @@ public class BinarySerializer implements ISerializer {
         NoOutputException e = broken(what);
         e.initCause(cause);
         return e;
-    }
-
-    private IOException malformed(String what) {
-        return new IOException("SMB1: malformed frame (kind " + hex(kind) + ", " + end + " bytes, at offset "
-            + pos + "): " + what);
-    }
-
-    private static String hex(int b) {
-        return String.format("0x%02x", b);
-    }
-
-    private void need(int n, String what) throws IOException {
-        if (n < 0 || n > end - pos) {
-            throw malformed(what + " needs " + (n & 0xFFFFFFFFL) + " bytes, " + (end - pos) + " left");
-        }
-    }
-
-    private int readU8() throws IOException {
-        need(1, "u8");
-        return frame[pos++] & 0xFF;
-    }
-
-    private int readI32() throws IOException {
-        need(4, "i32");
-        byte[] b = frame;
-        int p = pos;
-        pos = p + 4;
-        return (b[p] & 0xFF) << 24 | (b[p + 1] & 0xFF) << 16 | (b[p + 2] & 0xFF) << 8 | (b[p + 3] & 0xFF);
-    }
-
-    private long readI64() throws IOException {
-        need(8, "i64");
-        long hi = readI32() & 0xFFFFFFFFL;
-        return hi << 32 | (readI32() & 0xFFFFFFFFL);
-    }
-
-    /** A u32 count of items at least {@code minSize} bytes each: more than the frame holds is malformed. */
-    private int readCount(int minSize, String what) throws IOException {
-        int n = readI32();
-        if (n < 0 || (long) n * minSize > end - pos) {
-            throw malformed((n & 0xFFFFFFFFL) + " " + what + "s do not fit in the " + (end - pos) + " bytes left");
-        }
-        return n;
-    }
-
-    private String readStr() throws IOException {
-        int len = readI32();
-        need(len, "string");
-        return utf8(len);
-    }
-
-    private String utf8(int len) throws IOException {
-        int p = pos;
-        String s = new String(frame, p, len, StandardCharsets.UTF_8);
-        pos = p + len;
-        // The decoder above replaces bad bytes with U+FFFD; only then check strictly (rare: never for ASCII).
-        if (s.indexOf('\uFFFD') >= 0) {
-            try {
-                strictUtf8.reset().decode(ByteBuffer.wrap(frame, p, len));
-            } catch (CharacterCodingException e) {
-                pos = p;
-                throw malformed("string of " + len + " bytes is not valid UTF-8");
-            }
-        }
-        return s;
-    }
-
-    private List<Object> readValues(int depth) throws IOException {
-        int n = readCount(1, "value");
-        List<Object> list = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            list.add(readValue(depth));
-        }
-        return list;
-    }
-
-    private Object readValue(int depth) throws IOException {
-        int tag = readU8();
-        switch (tag) {
-            case T_NULL:
-                return null;
-            case T_FALSE:
-                return Boolean.FALSE;
-            case T_TRUE:
-                return Boolean.TRUE;
-            case T_INT:
-                return readI64();
-            case T_FLOAT:
-                return Double.longBitsToDouble(readI64());
-            case T_STRING:
-                return readStr();
-            case T_LIST:
-                checkDepth(depth);
-                return readValues(depth + 1);
-            case T_MAP: {
-                checkDepth(depth);
-                int n = readCount(5, "map entrie");
-                Map<String, Object> map = new HashMap<>(Math.max(4, n * 4 / 3 + 1));
-                for (int i = 0; i < n; i++) {
-                    String key = readStr();
-                    map.put(key, readValue(depth + 1));
-                }
-                return map;
-            }
-            case T_BYTES: {
-                int len = readI32();
-                need(len, "bytes");
-                byte[] bytes = new byte[len];
-                System.arraycopy(frame, pos, bytes, 0, len);
-                pos += len;
-                return bytes;
-            }
-            case T_JSON:
-                return parseJson(readStr(), depth);
-            default:
-                pos--;
-                throw malformed("unknown value tag " + hex(tag));
-        }
-    }
-
-    private void checkDepth(int depth) throws IOException {
-        if (depth >= MAX_DEPTH) {
-            throw malformed("value nested deeper than " + MAX_DEPTH);
-        }
-    }
-
-    private Object parseJson(String text, int depth) throws IOException {
-        // json-smart parses recursively: refuse what could overflow the stack before it sees it.
-        int nesting = depth;
-        boolean inString = false;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (inString) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == '"') {
-                    inString = false;
-                }
-            } else if (c == '"') {
-                inString = true;
-            } else if (c == '[' || c == '{') {
-                if (++nesting > MAX_DEPTH) {
-                    throw malformed("JSON value nested deeper than " + MAX_DEPTH);
-                }
-            } else if (c == ']' || c == '}') {
-                nesting--;
-            }
-        }
-        try {
-            return JSONValue.parseWithException(text);
-        } catch (ParseException | RuntimeException | StackOverflowError e) {
-            // The scan above does not know json-smart's permissive syntax (e.g. single quotes): the
-            // stack guard is the last line.
-            IOException io = malformed("tag 09 holds no valid JSON value: " + e);
-            io.initCause(e);
-            throw io;
-        }
     }
 
     /**
@@ -850,79 +453,5 @@ public class BinarySerializer implements ISerializer {
         }
     }
 
-    /**
-     * A growable frame buffer with big-endian puts: what DataOutputStream over a
-     * ByteArrayOutputStream does, without a synchronized call per byte.
-     */
-    private static final class Payload {
-        private byte[] buf = new byte[IO_BUFFER];
-        private int count = 4;
 
-        void reset() {
-            count = 4;
-        }
-
-        /** The framed size: length prefix and payload. */
-        int size() {
-            return count;
-        }
-
-        int capacity() {
-            return buf.length;
-        }
-
-        private void ensure(int n) {
-            if (n > buf.length - count) {
-                long want = Math.max((long) count + n, 2L * buf.length);
-                if (want > Integer.MAX_VALUE - 8) {
-                    if ((long) count + n > Integer.MAX_VALUE - 8) {
-                        throw new OutOfMemoryError("SMB1: a frame over 2 GiB");
-                    }
-                    want = Integer.MAX_VALUE - 8;
-                }
-                buf = Arrays.copyOf(buf, (int) want);
-            }
-        }
-
-        void writeByte(int v) {
-            ensure(1);
-            buf[count++] = (byte) v;
-        }
-
-        void writeInt(int v) {
-            ensure(4);
-            byte[] b = buf;
-            int c = count;
-            b[c] = (byte) (v >>> 24);
-            b[c + 1] = (byte) (v >>> 16);
-            b[c + 2] = (byte) (v >>> 8);
-            b[c + 3] = (byte) v;
-            count = c + 4;
-        }
-
-        void writeLong(long v) {
-            writeInt((int) (v >>> 32));
-            writeInt((int) v);
-        }
-
-        void writeDouble(double v) {
-            writeLong(Double.doubleToRawLongBits(v));
-        }
-
-        void write(byte[] bytes) {
-            ensure(bytes.length);
-            System.arraycopy(bytes, 0, buf, count, bytes.length);
-            count += bytes.length;
-        }
-
-        /** Fills in the length and writes the whole frame. */
-        void writeTo(OutputStream out) throws IOException {
-            int len = count - 4;
-            buf[0] = (byte) (len >>> 24);
-            buf[1] = (byte) (len >>> 16);
-            buf[2] = (byte) (len >>> 8);
-            buf[3] = (byte) len;
-            out.write(buf, 0, count);
-        }
-    }
 }
