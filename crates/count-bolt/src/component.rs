@@ -1,15 +1,13 @@
-//! `count-bolt`: emits [word, running count] for each input word (fields `word`, `count`).
+//! The count-bolt component: its options, its `Bolt` impl, the binary's `main` and its
+//! in-process export.
 
 use std::process::ExitCode;
 
 use std::time::{Duration, Instant};
 
-use count_bolt::{Counter, Every, DISTINCT_WORDS};
+use crate::{Counter, Every, DISTINCT_WORDS};
 use storm_multilang::cli::{run_bolt_main, App, Args, Opt, Settings};
 use storm_multilang::{Bolt, BoltOutput, Setup, Tuple};
-
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 static APP: App = App {
     name: "count-bolt",
@@ -98,9 +96,17 @@ impl Bolt for CountBolt {
     }
 }
 
-fn main() -> ExitCode {
-    run_bolt_main(&APP, |args| CountBolt::new(args.clone()))
+/// The component as its flags describe it (the conf is read in `prepare`).
+fn new(args: &Args) -> CountBolt {
+    CountBolt::new(args.clone())
 }
+
+/// The binary's whole `main`.
+pub fn main() -> ExitCode {
+    run_bolt_main(&APP, new)
+}
+
+storm_multilang::export_bolt!("count-bolt", APP, new);
 
 #[cfg(test)]
 mod tests {

@@ -1,5 +1,7 @@
 //! The running word count behind the `count-bolt` binary.
 
+pub mod component;
+
 use std::time::{Duration, Instant};
 
 use ahash::AHashMap;

@@ -1,14 +1,12 @@
-//! `sentence-spout`: emits sentences (field `sentence`).
+//! The sentence-spout component: its options, its `Spout` impl, the binary's `main` and its
+//! in-process export.
 
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use sentence_spout::{parse_corpus, sample_sentences, Failed, Next, Order, Source};
+use crate::{parse_corpus, sample_sentences, Failed, Next, Order, Source};
 use storm_multilang::cli::{run_spout_main, App, Args, Opt, Settings};
 use storm_multilang::{MessageId, Setup, Spout, SpoutOutput};
-
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 static APP: App = App {
     name: "sentence-spout",
@@ -208,16 +206,24 @@ impl SentenceSpout {
     }
 }
 
-fn main() -> ExitCode {
-    run_spout_main(&APP, |args| SentenceSpout {
+/// The component as its flags describe it (the conf is read in `open`).
+fn new(args: &Args) -> SentenceSpout {
+    SentenceSpout {
         args: args.clone(),
         sentences: sample_sentences().into_iter().map(str::to_owned).collect(),
         source: Source::new(sample_sentences().len(), Order::Random, 0),
         log_tuples: false,
         limit_logged: false,
         batch: 1,
-    })
+    }
 }
+
+/// The binary's whole `main`.
+pub fn main() -> ExitCode {
+    run_spout_main(&APP, new)
+}
+
+storm_multilang::export_spout!("sentence-spout", APP, new);
 
 #[cfg(test)]
 mod tests {

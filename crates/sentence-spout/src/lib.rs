@@ -1,6 +1,8 @@
 //! The sentence source behind the `sentence-spout` binary: the corpus, the order, and the
 //! bookkeeping of reliable mode.
 
+pub mod component;
+
 use std::collections::{HashMap, VecDeque};
 
 /// The word-count sample's five sentences, one per line: `sentences.txt`, the one copy the

@@ -1,12 +1,10 @@
-//! `split-bolt`: emits each word of each input sentence (field `word`).
+//! The split-bolt component: its options, its `Bolt` impl, the binary's `main` and its
+//! in-process export.
 
 use std::process::ExitCode;
 
 use storm_multilang::cli::{run_bolt_main, App, Args, Opt, Settings};
 use storm_multilang::{Bolt, BoltOutput, Setup, Tuple};
-
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 static APP: App = App {
     name: "split-bolt",
@@ -62,7 +60,7 @@ impl Bolt for SplitBolt {
         let sentence = tuple.str(0).map_err(|e| e.to_string())?;
         match self.mode {
             Mode::Python => {
-                for word in split_bolt::python_split(&sentence) {
+                for word in crate::python_split(&sentence) {
                     if self.log_tuples {
                         log::info!("Emitting {word}");
                     }
@@ -70,7 +68,7 @@ impl Bolt for SplitBolt {
                 }
             }
             Mode::Words => {
-                for word in split_bolt::words(&sentence) {
+                for word in crate::words(&sentence) {
                     if self.log_tuples {
                         log::info!("Emitting {word}");
                     }
@@ -82,13 +80,21 @@ impl Bolt for SplitBolt {
     }
 }
 
-fn main() -> ExitCode {
-    run_bolt_main(&APP, |args| SplitBolt {
+/// The component as its flags describe it (the conf is read in `prepare`).
+fn new(args: &Args) -> SplitBolt {
+    SplitBolt {
         args: args.clone(),
         mode: Mode::Python,
         log_tuples: false,
-    })
+    }
 }
+
+/// The binary's whole `main`.
+pub fn main() -> ExitCode {
+    run_bolt_main(&APP, new)
+}
+
+storm_multilang::export_bolt!("split-bolt", APP, new);
 
 #[cfg(test)]
 mod tests {

@@ -4,6 +4,8 @@
 //! so the bolt is a drop-in for the sample's `splitbolt.py`; [`words`] uses Unicode word
 //! boundaries (UAX #29) and lowercases, which is what real text wants.
 
+pub mod component;
+
 use std::borrow::Cow;
 
 use unicode_segmentation::UnicodeSegmentation;

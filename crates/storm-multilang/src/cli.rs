@@ -266,10 +266,34 @@ impl<'a> Settings<'a> {
     }
 }
 
+/// What a component's command line sets before it runs.
+#[derive(Debug)]
+pub(crate) struct Started {
+    pub(crate) args: Args,
+    /// `--log-level`, else info.
+    pub(crate) level: LevelFilter,
+    /// `--max-message-bytes` (`None`: the conf's, or the default).
+    pub(crate) max_message: Option<usize>,
+}
+
+/// Checks the flags every component shares (`--log-level`, `--max-message-bytes`).
+fn common_flags(args: Args) -> Result<Started, String> {
+    let level = match args.get("log-level") {
+        None => LevelFilter::Info,
+        Some(v) => {
+            logger::parse_level(v).ok_or_else(|| format!("--log-level: unknown level {v:?}"))?
+        }
+    };
+    let max_message = max_message(&args)?;
+    Ok(Started {
+        args,
+        level,
+        max_message,
+    })
+}
+
 /// Parses the process arguments and sets up logging; `Err` is the code to exit with.
-/// Returns the arguments and the message size limit the flag set (`None`: the conf's, or the
-/// default).
-fn start(app: &App) -> Result<(Args, Option<usize>), ExitCode> {
+fn start(app: &App) -> Result<Started, ExitCode> {
     match app.parse_from(std::env::args().skip(1)) {
         Ok(Action::Print(text)) => {
             print!("{text}");
@@ -289,27 +313,35 @@ fn start(app: &App) -> Result<(Args, Option<usize>), ExitCode> {
                 );
                 return Err(ExitCode::from(2));
             }
-            let level = args.get("log-level").map(str::to_owned);
-            match level.as_deref().map(logger::parse_level) {
-                Some(None) => {
-                    eprintln!(
-                        "{}: --log-level: unknown level {:?}",
-                        app.name,
-                        level.unwrap_or_default()
-                    );
-                    return Err(ExitCode::from(2));
+            match common_flags(args) {
+                Ok(started) => {
+                    logger::init(started.level);
+                    Ok(started)
                 }
-                Some(Some(l)) => logger::init(l),
-                None => logger::init(LevelFilter::Info),
-            }
-            match max_message(&args) {
-                Ok(max) => Ok((args, max)),
                 Err(e) => {
                     eprintln!("{}: {e}", app.name);
                     Err(ExitCode::from(2))
                 }
             }
         }
+    }
+}
+
+/// Parses a component's arguments for a run inside the worker ([`crate::embed`]): the same
+/// flags as its binary's; `--help` and `--version` have nowhere to print, so they are errors.
+pub(crate) fn embedded_args(app: &App, args: &[String]) -> Result<Started, String> {
+    match app.parse_from(args.iter().cloned()) {
+        Ok(Action::Run(args)) => {
+            let started = common_flags(args)?;
+            logger::widen(started.level);
+            Ok(started)
+        }
+        Ok(Action::Print(_)) => Err(
+            "--help and --version print nothing in process: run the binary \
+             for them"
+                .to_owned(),
+        ),
+        Err(e) => Err(e),
     }
 }
 
@@ -323,17 +355,34 @@ fn max_message(args: &Args) -> Result<Option<usize>, String> {
     }
 }
 
-/// Applies the conf's log level when no flag set one.
-fn conf_log_level(app: &App, args: &Args, setup: &Setup) -> Result<(), String> {
+/// The log level the conf sets when no flag set one (`None`: keep the flag's or the default).
+fn conf_log_level(app: &App, args: &Args, setup: &Setup) -> Result<Option<LevelFilter>, String> {
     if args.get("log-level").is_some() {
-        return Ok(());
+        return Ok(None);
     }
-    if let Some(v) = Settings::new(app, args, setup.conf()).str("log-level") {
-        let l = logger::parse_level(&v)
-            .ok_or_else(|| format!("multilang.log.level: unknown level {v:?}"))?;
-        logger::init(l);
+    match Settings::new(app, args, setup.conf()).str("log-level") {
+        None => Ok(None),
+        Some(v) => logger::parse_level(&v)
+            .map(Some)
+            .ok_or_else(|| format!("multilang.log.level: unknown level {v:?}")),
     }
-    Ok(())
+}
+
+/// How a component runs: its own process, or inside the worker ([`crate::embed`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Host {
+    Process,
+    Embedded,
+}
+
+/// The level a component logs at, applied: a process owns the logger and sets it; a component
+/// in the worker shares the logger with the other components of its library, so it only
+/// widens it and filters its own records ([`crate::embed`] reads `level`).
+fn apply_level(host: Host, level: LevelFilter) {
+    match host {
+        Host::Process => logger::init(level),
+        Host::Embedded => logger::widen(level),
+    }
 }
 
 fn finish(app: &App, r: Result<(), crate::Error>) -> ExitCode {
@@ -346,17 +395,41 @@ fn finish(app: &App, r: Result<(), crate::Error>) -> ExitCode {
     }
 }
 
-struct BoltMain<'a, B> {
+pub(crate) struct BoltMain<'a, B> {
     app: &'a App,
     args: Args,
     inner: B,
+    host: Host,
+    /// The level in force for this component's records.
+    pub(crate) level: LevelFilter,
+}
+
+impl<'a, B> BoltMain<'a, B> {
+    pub(crate) fn new(
+        app: &'a App,
+        started: Started,
+        make: impl FnOnce(&Args) -> B,
+        host: Host,
+    ) -> Self {
+        let inner = make(&started.args);
+        BoltMain {
+            app,
+            args: started.args,
+            inner,
+            host,
+            level: started.level,
+        }
+    }
 }
 
 impl<B: Bolt> Bolt for BoltMain<'_, B> {
     type Error = String;
 
     fn prepare(&mut self, setup: &Setup, out: &mut BoltOutput<'_>) -> Result<(), String> {
-        conf_log_level(self.app, &self.args, setup)?;
+        if let Some(level) = conf_log_level(self.app, &self.args, setup)? {
+            self.level = level;
+            apply_level(self.host, level);
+        }
         warn_unknown_conf_keys(self.app, setup.conf());
         self.inner.prepare(setup, out).map_err(|e| e.to_string())
     }
@@ -377,29 +450,53 @@ impl<B: Bolt> Bolt for BoltMain<'_, B> {
 /// The whole `main` of a bolt binary: arguments, logging, the protocol loop, the exit code.
 /// `make` builds the bolt from the flags; its `prepare` reads the conf through [`Settings`].
 pub fn run_bolt_main<B: Bolt>(app: &App, make: impl FnOnce(&Args) -> B) -> ExitCode {
-    let (args, max) = match start(app) {
+    let started = match start(app) {
         Ok(started) => started,
         Err(code) => return code,
     };
-    let inner = make(&args);
-    let bolt = BoltMain { app, args, inner };
+    let max = started.max_message;
+    let bolt = BoltMain::new(app, started, make, Host::Process);
     finish(
         app,
         run_bolt_io(bolt, std::io::stdin().lock(), std::io::stdout().lock(), max),
     )
 }
 
-struct SpoutMain<'a, S> {
+pub(crate) struct SpoutMain<'a, S> {
     app: &'a App,
     args: Args,
     inner: S,
+    host: Host,
+    /// The level in force for this component's records.
+    pub(crate) level: LevelFilter,
+}
+
+impl<'a, S> SpoutMain<'a, S> {
+    pub(crate) fn new(
+        app: &'a App,
+        started: Started,
+        make: impl FnOnce(&Args) -> S,
+        host: Host,
+    ) -> Self {
+        let inner = make(&started.args);
+        SpoutMain {
+            app,
+            args: started.args,
+            inner,
+            host,
+            level: started.level,
+        }
+    }
 }
 
 impl<S: Spout> Spout for SpoutMain<'_, S> {
     type Error = String;
 
     fn open(&mut self, setup: &Setup, out: &mut SpoutOutput<'_>) -> Result<(), String> {
-        conf_log_level(self.app, &self.args, setup)?;
+        if let Some(level) = conf_log_level(self.app, &self.args, setup)? {
+            self.level = level;
+            apply_level(self.host, level);
+        }
         warn_unknown_conf_keys(self.app, setup.conf());
         self.inner.open(setup, out).map_err(|e| e.to_string())
     }
@@ -431,12 +528,12 @@ impl<S: Spout> Spout for SpoutMain<'_, S> {
 
 /// The whole `main` of a spout binary; see [`run_bolt_main`].
 pub fn run_spout_main<S: Spout>(app: &App, make: impl FnOnce(&Args) -> S) -> ExitCode {
-    let (args, max) = match start(app) {
+    let started = match start(app) {
         Ok(started) => started,
         Err(code) => return code,
     };
-    let inner = make(&args);
-    let spout = SpoutMain { app, args, inner };
+    let max = started.max_message;
+    let spout = SpoutMain::new(app, started, make, Host::Process);
     finish(
         app,
         run_spout_io(

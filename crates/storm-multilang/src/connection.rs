@@ -101,24 +101,15 @@ impl<R: Read, W: Write> Connection<R, W> {
                 )))
             }
             Some(Ok(bytes)) => {
-                let json = if is_smb1 {
+                if is_smb1 {
                     self.out.format = Format::Smb1;
-                    crate::smb1::setup_json(&bytes)
-                        .map_err(|e| Error::Handshake(e.to_string()))?
-                        .as_bytes()
-                } else {
-                    &bytes[..]
-                };
-                Setup::parse(json).map_err(|e| Error::Handshake(e.to_string()))?
+                }
+                parse_setup(&bytes, is_smb1)?
             }
         };
         if self.conf_limit {
-            match setup.conf().get_u64(MAX_MESSAGE_KEY) {
-                Ok(None) => {}
-                Ok(Some(n)) => self
-                    .reader
-                    .set_limit(usize::try_from(n).unwrap_or(usize::MAX)),
-                Err(e) => return Err(Error::Handshake(format!("{MAX_MESSAGE_KEY}: {e}"))),
+            if let Some(n) = conf_limit(&setup)? {
+                self.reader.set_limit(n);
             }
         }
         let pid = std::process::id();
@@ -140,6 +131,26 @@ impl<R: Read, W: Write> Connection<R, W> {
         crate::output::drain_logs(&mut self.out.buf, self.out.format);
         self.out.flush()?;
         Ok(())
+    }
+}
+
+/// Parses the setup message (its frame, in JSON or SMB1).
+pub(crate) fn parse_setup(bytes: &[u8], is_smb1: bool) -> Result<Setup, Error> {
+    let json = if is_smb1 {
+        crate::smb1::setup_json(bytes)
+            .map_err(|e| Error::Handshake(e.to_string()))?
+            .as_bytes()
+    } else {
+        bytes
+    };
+    Setup::parse(json).map_err(|e| Error::Handshake(e.to_string()))
+}
+
+/// The message size limit the conf sets ([`MAX_MESSAGE_KEY`]), if it sets one.
+pub(crate) fn conf_limit(setup: &Setup) -> Result<Option<usize>, Error> {
+    match setup.conf().get_u64(MAX_MESSAGE_KEY) {
+        Ok(n) => Ok(n.map(|n| usize::try_from(n).unwrap_or(usize::MAX))),
+        Err(e) => Err(Error::Handshake(format!("{MAX_MESSAGE_KEY}: {e}"))),
     }
 }
 

@@ -171,11 +171,14 @@ pub mod bolt;
 pub mod cli;
 mod codec;
 mod connection;
+pub mod embed;
 mod emit;
 mod error;
 pub mod frame;
 #[doc(hidden)]
 pub mod fuzzing;
+#[cfg(feature = "jni")]
+pub mod inproc;
 mod json;
 pub mod logger;
 pub mod message;
@@ -194,6 +197,22 @@ pub use message::{
 };
 pub use output::MetricError;
 pub use spout::{run_spout, run_spout_io, Spout, SpoutOutput};
+
+// Without the `jni` feature (a component binary), the in-process exports are nothing, so a
+// component crate keeps its one `export_bolt!` line whichever way it is built.
+/// Exports a bolt for the in-process mode (a no-op without the `jni` feature).
+#[cfg(not(feature = "jni"))]
+#[macro_export]
+macro_rules! export_bolt {
+    ($($any:tt)*) => {};
+}
+
+/// Exports a spout for the in-process mode (a no-op without the `jni` feature).
+#[cfg(not(feature = "jni"))]
+#[macro_export]
+macro_rules! export_spout {
+    ($($any:tt)*) => {};
+}
 
 /// Parses one message; exposed for fuzzing and benchmarks.
 pub fn parse_message(frame: &[u8]) -> Result<Incoming<'_>, MessageError> {

@@ -70,6 +70,16 @@ pub fn init(level: LevelFilter) {
     log::set_max_level(level);
 }
 
+/// Installs the Storm logger and lets records of `level` through, keeping any more verbose
+/// level already set: components sharing one process (the in-process mode) each filter their
+/// own records, so the shared filter is the most verbose of theirs.
+pub fn widen(level: LevelFilter) {
+    let _ = log::set_logger(&LOGGER);
+    if level > log::max_level() {
+        log::set_max_level(level);
+    }
+}
+
 /// Parses a level name as users write it (`info`, `WARN`, `off`, or Storm's numbers 0-4).
 pub fn parse_level(s: &str) -> Option<LevelFilter> {
     Some(match s.trim().to_ascii_lowercase().as_str() {

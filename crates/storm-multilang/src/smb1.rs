@@ -19,8 +19,8 @@ use crate::message::{Command, Incoming, MessageId, TaskIds, Tuple, TupleId, Tupl
 pub const MAGIC: [u8; 5] = [0, b'S', b'M', b'B', 1];
 
 pub(crate) const SETUP: u8 = 0x01;
-const TUPLE: u8 = 0x02;
-const SPOUT_CMD: u8 = 0x03;
+pub(crate) const TUPLE: u8 = 0x02;
+pub(crate) const SPOUT_CMD: u8 = 0x03;
 const TASK_IDS: u8 = 0x04;
 const PID: u8 = 0x10;
 const EMIT: u8 = 0x11;

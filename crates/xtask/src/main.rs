@@ -7,9 +7,14 @@
 //!   of the workspace (see [`components`]); with `-p`, the ones named. Any other native
 //!   binary found in `multilang/resources/` was not built by this run, so it is removed: a
 //!   stale binary is never packaged.
+//!   Each component crate's library is also built as the in-process library
+//!   `lib<crate>.so` (storm-multilang's `jni` feature; see [`dist_inproc`]) and copied beside
+//!   the binaries: the same component, loaded into the worker by storm-native's
+//!   InProcessBolt / InProcessSpout.
 //! - `check-static [-p NAME]...`: proves the binaries in `multilang/resources/` need nothing on
 //!   a worker: `ldd` finds no dynamic section, and each runs `--version` with an empty
-//!   environment. Every component (or each one named) must be there.
+//!   environment. Every component (or each one named) must be there. The in-process libraries
+//!   must need nothing but glibc (at most [`GLIBC_FLOOR`]) and export their component.
 //! - `storm-py`: puts Storm's own `storm.py` (from the Maven artifact
 //!   `org.apache.storm:multilang-python`) into `multilang/resources/` for the Python variant
 //!   and the parity tests. It is fetched, never committed.
@@ -22,6 +27,13 @@ use std::process::{Command, ExitCode};
 
 const TARGET: &str = "x86_64-unknown-linux-gnu";
 const STORM_VERSION: &str = "2.8.4";
+/// The oldest glibc the in-process libraries may ask for (x86_64 Linux: Debian 12, Ubuntu
+/// 22.04, RHEL 9 and later). A shared library loaded into the JVM cannot link glibc statically;
+/// `check-static` fails a library that asks for a newer symbol version.
+const GLIBC_FLOOR: (u32, u32) = (2, 34);
+/// Where the in-process libraries are built: apart from the static binaries' target dir,
+/// because the two builds differ in RUSTFLAGS and would otherwise rebuild each other.
+const INPROC_TARGET_DIR: &str = "target/inproc";
 
 fn root() -> PathBuf {
     // crates/xtask -> the workspace root
@@ -52,6 +64,15 @@ fn cargo() -> Command {
 struct Binary {
     package: String,
     name: String,
+    /// The package's library target name, when it has one: built as the in-process library.
+    lib: Option<String>,
+}
+
+impl Binary {
+    /// The in-process library's file name (`libsplit_bolt.so`), when the package has a library.
+    fn library(&self) -> Option<String> {
+        self.lib.as_ref().map(|l| format!("lib{l}.so"))
+    }
 }
 
 /// The component binaries of the workspace: every binary target of a member that depends on
@@ -83,6 +104,18 @@ fn components() -> Result<Vec<Binary>, String> {
         if !uses_core || opted_out {
             continue;
         }
+        let has_kind = |t: &serde_json::Value, kind: &str| {
+            t["kind"]
+                .as_array()
+                .is_some_and(|k| k.iter().any(|k| k == kind))
+        };
+        let lib = p["targets"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|t| has_kind(t, "lib"))
+            .and_then(|t| t["name"].as_str())
+            .map(|n| n.replace('-', "_"));
         for t in p["targets"].as_array().into_iter().flatten() {
             let is_bin = t["kind"]
                 .as_array()
@@ -93,6 +126,7 @@ fn components() -> Result<Vec<Binary>, String> {
                 found.push(Binary {
                     package: package.to_owned(),
                     name: name.to_owned(),
+                    lib: lib.clone(),
                 });
             }
         }
@@ -170,13 +204,22 @@ fn dist(args: &[String]) -> Result<(), String> {
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
-        if path.is_file() && is_native_binary(&path) && !binaries.iter().any(|b| b.name == name) {
+        let ours = binaries
+            .iter()
+            .any(|b| b.name == name || b.library().as_deref() == Some(name.as_str()));
+        if path.is_file() && is_native_binary(&path) && !ours {
             fs::remove_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
             println!("{} (removed: not built by this run)", path.display());
         }
     }
-    for b in binaries.iter().map(|b| b.name.as_str()) {
-        let from = root.join("target").join(TARGET).join("release").join(b);
+    let built_libraries = dist_inproc(&root, &binaries)?;
+    let release = root.join("target").join(TARGET).join("release");
+    let files = binaries
+        .iter()
+        .map(|b| (release.join(&b.name), b.name.clone()))
+        .chain(built_libraries);
+    for (from, b) in files {
+        let b = b.as_str();
         let to = dest.join(b);
         // Leave an identical binary alone, so timestamps only change with the contents.
         let same = match (fs::read(&from), fs::read(&to)) {
@@ -200,10 +243,122 @@ fn dist(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// Builds each selected package's library as the in-process library (a `cdylib` with
+/// storm-multilang's `jni` feature): the package's `export_bolt!` / `export_spout!` line then
+/// exports its component. Dynamic glibc, since the JVM that loads it has its own; no
+/// `crt-static`, which a shared library cannot take. Returns (built file, name in resources).
+fn dist_inproc(root: &Path, binaries: &[Binary]) -> Result<Vec<(PathBuf, String)>, String> {
+    let mut built = Vec::new();
+    let mut packages: Vec<&Binary> = binaries.iter().filter(|b| b.lib.is_some()).collect();
+    packages.dedup_by(|a, b| a.package == b.package);
+    for b in packages {
+        // `cargo rustc` takes one package; the crate type is chosen here, so the component
+        // crates' own builds (tests, the static binaries) never make a cdylib.
+        run(cargo()
+            .current_dir(root)
+            .args([
+                "rustc",
+                "-q",
+                "--release",
+                "--lib",
+                "--crate-type",
+                "cdylib",
+            ])
+            .args(["-p", &b.package, "--features", "storm-multilang/jni"])
+            .args(["--target-dir", INPROC_TARGET_DIR])
+            .env_remove("RUSTFLAGS"))?;
+        if let Some(file) = b.library() {
+            built.push((
+                root.join(INPROC_TARGET_DIR).join("release").join(&file),
+                file,
+            ));
+        }
+    }
+    Ok(built)
+}
+
+/// Checks an in-process library: a shared object that needs only glibc (no newer than
+/// [`GLIBC_FLOOR`]) and exports its component's table.
+fn check_inproc(path: &Path, component: &str) -> Result<String, String> {
+    let ldd = Command::new("ldd")
+        .arg(path)
+        .output()
+        .map_err(|e| format!("ldd: {e}"))?;
+    let text = String::from_utf8_lossy(&ldd.stdout).into_owned();
+    let allowed = [
+        "linux-vdso",
+        "libc.so",
+        "libgcc_s.so",
+        "ld-linux",
+        "libm.so",
+        "libdl.so",
+        "libpthread.so",
+    ];
+    let needs: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|lib| !allowed.iter().any(|a| lib.contains(a)))
+        .collect();
+    if !ldd.status.success() || !needs.is_empty() {
+        return Err(format!(
+            "needs more than glibc: {needs:?} ({})",
+            text.trim()
+        ));
+    }
+    let symbols = Command::new("objdump")
+        .arg("-T")
+        .arg(path)
+        .output()
+        .map_err(|e| format!("objdump: {e}"))?;
+    let symbols = String::from_utf8_lossy(&symbols.stdout);
+    let newest = symbols
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+        .filter_map(|w| w.strip_prefix("GLIBC_"))
+        .filter_map(|v| {
+            let mut it = v.split('.').map(|n| n.parse::<u32>().ok());
+            Some((it.next()??, it.next().flatten().unwrap_or(0)))
+        })
+        .max()
+        .unwrap_or((0, 0));
+    if newest > GLIBC_FLOOR {
+        return Err(format!(
+            "asks for GLIBC_{}.{}, newer than the floor {}.{}",
+            newest.0, newest.1, GLIBC_FLOOR.0, GLIBC_FLOOR.1
+        ));
+    }
+    let export = format!("storm_multilang_component_{component}");
+    if !symbols
+        .lines()
+        .any(|l| l.split_whitespace().last() == Some(export.as_str()))
+    {
+        return Err(format!(
+            "does not export {export} (no export_bolt!/export_spout! line?)"
+        ));
+    }
+    Ok(format!(
+        "glibc {}.{} at most, exports {export}",
+        newest.0, newest.1
+    ))
+}
+
 fn check_static(args: &[String]) -> Result<(), String> {
     let dir = root().join("multilang/resources");
     let (mut passed, mut failed) = (0, 0);
-    for b in selected(args)?.iter().map(|b| b.name.as_str()) {
+    let chosen = selected(args)?;
+    for b in &chosen {
+        let Some(file) = b.library() else { continue };
+        match check_inproc(&dir.join(&file), &b.name) {
+            Ok(what) => {
+                passed += 1;
+                println!("ok   {file}: {what}");
+            }
+            Err(e) => {
+                failed += 1;
+                println!("FAIL {file}: {e}");
+            }
+        }
+    }
+    for b in chosen.iter().map(|b| b.name.as_str()) {
         let path = dir.join(b);
         if !path.exists() {
             return Err(format!(
