@@ -1,11 +1,11 @@
 package cluster;
 
-import com.example.wordcount.Bridge;
 import com.example.wordcount.CountBolt;
 import com.example.wordcount.SentenceSpout;
 import com.example.wordcount.SplitBolt;
 import com.example.wordcount.Variant;
 import com.example.wordcount.WordCount;
+import io.stormnative.Bridge;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.storm.Config;

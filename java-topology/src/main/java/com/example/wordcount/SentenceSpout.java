@@ -1,5 +1,6 @@
 package com.example.wordcount;
 
+import io.stormnative.Bridge;
 import io.stormnative.MultilangSpout;
 import org.apache.storm.topology.IRichSpout;
 

@@ -1,6 +1,7 @@
 package com.example.wordcount;
 
 import io.stormnative.BinarySerializer;
+import io.stormnative.Bridge;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -105,7 +106,7 @@ public final class WordCount {
                     break;
                 case "-h":
                 case "--help":
-                    System.out.println("usage: WordCount [--python] [--bridge host|stock] [--seconds N] [--report-secs N] [--workers N] "
+                    System.out.println("usage: WordCount [--python] [--bridge host|stock|inproc] [--seconds N] [--report-secs N] [--workers N] "
                         + "[-c KEY=VALUE]... [NAME]\n  no NAME: run on a LocalCluster; NAME: submit to the cluster");
                     return;
                 default:
@@ -143,7 +144,7 @@ public final class WordCount {
         throws Exception {
         System.out.printf("wordcount: %s components under %s on a LocalCluster for %d s%n",
             variant == Variant.NATIVE ? "native (Rust)" : "Python",
-            bridge == Bridge.HOST ? "storm-native's host" : "Storm's ShellSpout/ShellBolt", seconds);
+            bridge.describe(), seconds);
         try (LocalCluster cluster = new LocalCluster()) {
             cluster.submitTopology("wordcount", conf, builder.createTopology());
             Thread.sleep(seconds * 1000L);

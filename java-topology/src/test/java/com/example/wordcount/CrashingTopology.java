@@ -1,6 +1,7 @@
 package com.example.wordcount;
 
 import io.stormnative.BinarySerializer;
+import io.stormnative.Bridge;
 import org.apache.storm.Config;
 import org.apache.storm.LocalCluster;
 import org.apache.storm.topology.TopologyBuilder;

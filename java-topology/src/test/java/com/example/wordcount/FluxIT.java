@@ -36,7 +36,9 @@ class FluxIT {
         try (LocalCluster cluster = new LocalCluster()) {
             cluster.submitTopology(def.getName(), conf, topology);
             Harness.waitUntil(words + " words counted", 120_000, () -> r.countTuples.get() >= words);
-            assertEquals(9, Harness.componentProcesses().size(), Harness.componentProcesses().toString());
+            assertEquals(Harness.expectedProcesses(9), Harness.componentProcesses().size(),
+                Harness.componentProcesses().toString());
+            Harness.assertLibrariesLoaded();
             Harness.killAndWaitForProcesses(cluster, def.getName());
         }
         assertEquals(expected, Map.copyOf(r.counts));

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.stormnative.InProcessBolt;
+import io.stormnative.InProcessSpout;
 import io.stormnative.MultilangBolt;
 import io.stormnative.MultilangSpout;
 import io.stormnative.NativeShellBolt;
@@ -34,6 +36,12 @@ class FluxNativeIT {
     }
 
     @Test
+    void theInProcessComponentsCountExactlyFromFlux() throws Exception {
+        countExactly("/wordcount-native-inproc-flux-test.yaml", InProcessSpout.class, InProcessBolt.class,
+            "flux-native-inproc");
+    }
+
+    @Test
     void theGenericComponentsCountExactlyFromFluxUnderStormsShellBolt() throws Exception {
         countExactly("/wordcount-native-stock-flux-test.yaml", NativeShellSpout.class, NativeShellBolt.class,
             "flux-native-stock");
@@ -59,13 +67,14 @@ class FluxNativeIT {
         try (LocalCluster cluster = new LocalCluster()) {
             cluster.submitTopology(def.getName(), conf, topology);
             Harness.waitUntil(words + " words counted", 120_000, () -> r.countTuples.get() >= words);
-            assertEquals(9, Harness.componentProcesses().size(), Harness.componentProcesses().toString());
+            boolean inProcess = spout == InProcessSpout.class;
+            assertEquals(inProcess ? 0 : 9, Harness.componentProcesses().size(), Harness.componentProcesses().toString());
             Harness.killAndWaitForProcesses(cluster, def.getName());
         }
         assertEquals(expected, Map.copyOf(r.counts));
         assertEquals(words, r.countTuples.get());
         assertEquals(List.of(), Harness.componentProcesses());
-        Harness.assertSpokeSerializer(handshakes, 9);
+        Harness.assertSpokeSerializer(handshakes, spout == InProcessSpout.class ? 0 : 9);
     }
 
     /** A mistake in the YAML (here a blank program) is named when Flux builds the topology. */

@@ -1,9 +1,12 @@
 package com.example.wordcount;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.stormnative.Bridge;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -58,6 +61,33 @@ final class Harness {
     static void assumeVariantSpeaksSerializer(Variant variant) {
         assumeTrue(variant == Variant.NATIVE || SERIALIZER.isEmpty(),
             "storm.py speaks JSON only; serializer under test: " + SERIALIZER);
+        assumeTrue(variant == Variant.NATIVE || BRIDGE != Bridge.INPROC,
+            "the in-process bridge runs native components only");
+    }
+
+    /** The bridge the suite runs under ({@value Bridge#PROPERTY}; the host by default). */
+    static final Bridge BRIDGE = Bridge.fromSystemProperty();
+
+    /**
+     * How many component processes {@code components} native components run in: one each, or none
+     * in process (their libraries are in this JVM instead: {@link #assertLibrariesLoaded}).
+     */
+    static int expectedProcesses(int components) {
+        return BRIDGE == Bridge.INPROC ? 0 : components;
+    }
+
+    /**
+     * Under the in-process bridge, the three components' libraries are mapped into this JVM
+     * (read from /proc/self/maps: what the kernel says, not what our code believes).
+     */
+    static void assertLibrariesLoaded() throws java.io.IOException {
+        if (BRIDGE != Bridge.INPROC) {
+            return;
+        }
+        String maps = Files.readString(Path.of("/proc/self/maps"));
+        for (String lib : List.of("libsentence_spout.so", "libsplit_bolt.so", "libcount_bolt.so")) {
+            assertTrue(maps.contains("/" + lib), lib + " is not mapped into the worker JVM");
+        }
     }
 
     /** Handshakes through {@link CountingBinarySerializer} so far (pass to {@link #assertSpokeSerializer}). */
@@ -243,9 +273,11 @@ final class Harness {
         // with an id still missing, and assertExact names both.
         waitUntil(limit + " sentences acked in " + name, 180_000,
             () -> r.acked.events() + r.failed.events() >= limit);
-        // 1 spout + 4 split + 4 count processes while it runs: the leftover check below can fail.
+        // 1 spout + 4 split + 4 count processes while it runs (none in process): the leftover
+        // check below can fail.
         List<String> running = componentProcesses();
-        assertEquals(9, running.size(), "component processes while running: " + running);
+        assertEquals(expectedProcesses(9), running.size(), "component processes while running: " + running);
+        assertLibrariesLoaded();
 
         killAndWaitForProcesses(cluster, name);
         assertEquals(List.of(), componentProcesses(), "component processes left after the kill");

@@ -1,5 +1,6 @@
 package com.example.wordcount;
 
+import io.stormnative.Bridge;
 import java.util.Map;
 import org.apache.storm.spout.SpoutOutputCollector;
 import org.apache.storm.task.TopologyContext;

@@ -3,7 +3,11 @@ package com.example.wordcount;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.stormnative.Bridge;
+import io.stormnative.InProcessBolt;
+import io.stormnative.InProcessSpout;
 import io.stormnative.MultilangBolt;
 import io.stormnative.MultilangSpout;
 import io.stormnative.NativeShellBolt;
@@ -59,5 +63,17 @@ class WordCountComponentsTest {
         assertEquals(List.of("word", "count"), declared(count));
         assertEquals(Bridge.STOCK, Bridge.parse(" Stock "));
         assertThrows(IllegalArgumentException.class, () -> Bridge.parse("shell"));
+    }
+
+    @Test
+    void theInProcessBridgeLoadsEachComponentsLibraryByItsProgramName() {
+        assertEquals(Bridge.INPROC, Bridge.parse("inproc"));
+        InProcessBolt split = (InProcessBolt) SplitBolt.on(Bridge.INPROC, Variant.NATIVE);
+        assertEquals("InProcessBolt[libsplit_bolt.so, [split-bolt]]", split.toString());
+        InProcessSpout spout = (InProcessSpout) SentenceSpout.on(Bridge.INPROC, Variant.NATIVE);
+        assertEquals("InProcessSpout[libsentence_spout.so, [sentence-spout]]", spout.toString());
+        IllegalArgumentException python = assertThrows(IllegalArgumentException.class,
+            () -> CountBolt.on(Bridge.INPROC, Variant.PYTHON));
+        assertTrue(python.getMessage().contains("native components only"), python.getMessage());
     }
 }

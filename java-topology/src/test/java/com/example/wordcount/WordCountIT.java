@@ -3,6 +3,7 @@ package com.example.wordcount;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.stormnative.Bridge;
 import io.stormnative.NativeExecutables;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,7 +67,10 @@ class WordCountIT {
                 did.put(a, n - before.get(a));
             }
         });
-        assertEquals(Map.of(NativeExecutables.Action.CHMOD, 1L), did, "what resolve did for the spout in this run");
+        // In process there is no program to launch (a library needs no execute bit): nothing at all.
+        Map<NativeExecutables.Action, Long> expected = Harness.BRIDGE == Bridge.INPROC
+            ? Map.of() : Map.of(NativeExecutables.Action.CHMOD, 1L);
+        assertEquals(expected, did, "what resolve did for the spout in this run");
     }
 
     private static Map<NativeExecutables.Action, Long> actions(String program) {

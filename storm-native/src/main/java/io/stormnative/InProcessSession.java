@@ -1,0 +1,192 @@
+package io.stormnative;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.storm.multilang.ShellMsg;
+import org.apache.storm.shade.net.minidev.json.JSONObject;
+import org.apache.storm.shade.net.minidev.json.JSONValue;
+import org.apache.storm.task.TopologyContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One in-process component instance, as {@link InProcessBolt} and {@link InProcessSpout} drive it:
+ * a message in (SMB1, encoded into a reused buffer), the component's answers out (SMB1 frames,
+ * copied into another), each answer handed to the caller, on the caller's thread. The log,
+ * error and metrics answers are performed here, the same way for both; emits, acks, fails and
+ * syncs go to the {@link Answers} of the caller. No thread, no queue, no lock: a session is used
+ * by its task's executor thread only.
+ */
+final class InProcessSession {
+    private static final Logger LOG = LoggerFactory.getLogger(InProcessSession.class);
+    /** The pid in the log lines, where a child's pid would stand: the worker's own. */
+    private static final long WORKER_PID = ProcessHandle.current().pid();
+
+    /** What a bolt or spout does with the answers only it understands. */
+    interface Answers {
+        /** An {@code emit}, {@code ack}, {@code fail} or {@code sync}; anything else is reported. */
+        void answer(ShellMsg msg);
+    }
+
+    private final TopologyContext context;
+    private final Logger componentLog;
+    private final ErrorSink errors;
+    private final String name;
+    private final long handle;
+    private final Smb1.Encoder message = new Smb1.Encoder();
+    private final Smb1.Decoder decoder = new Smb1.Decoder();
+    private byte[] answers = new byte[Smb1.IO_BUFFER];
+    private boolean closed;
+
+    /** Where reports go: the task's collector. */
+    interface ErrorSink {
+        void reportError(Throwable t);
+    }
+
+    /**
+     * Loads the library from the topology's code dir (once per JVM), builds the component from
+     * {@code command} (its name, then its flags) with the setup a multilang child would get, and
+     * performs what it answers while starting.
+     *
+     * @param kind 0 for a bolt, 1 for a spout: a component of the other kind is refused
+     * @throws IllegalStateException if the component does not start (its own message)
+     */
+    InProcessSession(String library, String[] command, int kind, Map<String, Object> conf,
+                     TopologyContext context, ErrorSink errors) {
+        this.context = context;
+        this.errors = errors;
+        this.componentLog = LoggerFactory.getLogger(context.getThisComponentId());
+        this.name = context.getThisComponentId() + ":" + context.getThisTaskId();
+        Path path = context.getCodeDir() == null ? Paths.get(library) : Paths.get(context.getCodeDir()).resolve(library);
+        long table = InProcessNative.table(path, command[0]);
+        int actual = InProcessNative.kind(table);
+        if (actual != kind) {
+            throw new IllegalArgumentException(name + ": " + command[0] + " in " + library + " is a "
+                + (actual == 0 ? "bolt" : "spout") + ", not a " + (kind == 0 ? "bolt" : "spout"));
+        }
+        byte[] args = String.join("\0", List.of(command).subList(1, command.length)).getBytes(StandardCharsets.UTF_8);
+        // The very setup a multilang child reads (BinarySerializer.connect), so a component
+        // sees the same conf and context in either mode.
+        JSONObject setup = new JSONObject();
+        setup.put("pidDir", context.getPIDDir());
+        setup.put("conf", conf);
+        setup.put("context", context);
+        try {
+            message.setup(JSONValue.toJSONString(setup));
+        } catch (IOException e) {
+            throw new IllegalStateException(name + ": cannot encode the setup: " + e.getMessage(), e);
+        }
+        message.finish();
+        byte[] setupPayload = Arrays.copyOfRange(message.array(), 4, message.size());
+        this.handle = InProcessNative.create(table, args, setupPayload);
+        StringBuilder failure = new StringBuilder();
+        perform(fetch(), msg -> {
+            // Only reports come before the first message; an error here is why it did not start.
+            if ("emit".equals(msg.getCommand())) {
+                report("an emit while starting: ignored");
+            }
+        }, failure);
+        if (failure.length() > 0) {
+            InProcessNative.destroy(handle);
+            closed = true;
+            throw new IllegalStateException(name + ": in-process component " + command[0] + " (" + path
+                + ") did not start: " + failure);
+        }
+        LOG.info("{}: in-process component {} from {}", name, command[0], path);
+    }
+
+    /** The encoder for the next message; {@link #send} hands it to the component. */
+    Smb1.Encoder message() {
+        return message;
+    }
+
+    /** Hands the encoded message to the component and performs its answers. */
+    void send(Answers to) {
+        message.finish();
+        int n = InProcessNative.handle(handle, message.array(), 4, message.size() - 4, answers);
+        if (n < 0) {
+            n = fetch();
+        }
+        if (message.capacity() > Smb1.KEEP_BUFFER) {
+            message.shrink();
+        }
+        perform(n, to, null);
+    }
+
+    /** Copies the pending answers, growing the buffer as needed; their length. */
+    private int fetch() {
+        int n = InProcessNative.fetch(handle, answers);
+        if (n < 0) {
+            answers = new byte[-n];
+            n = InProcessNative.fetch(handle, answers);
+        }
+        return n;
+    }
+
+    /**
+     * Performs the {@code n} bytes of answers; the texts of {@code error} answers are appended to
+     * {@code errorsSeen} when given (start-up), else reported to Storm.
+     */
+    private void perform(int n, Answers to, StringBuilder errorsSeen) {
+        byte[] a = answers;
+        int p = 0;
+        while (p < n) {
+            int len = (a[p] & 0xFF) << 24 | (a[p + 1] & 0xFF) << 16 | (a[p + 2] & 0xFF) << 8 | (a[p + 3] & 0xFF);
+            decoder.wrap(a, p + 4, len);
+            p += 4 + len;
+            ShellMsg msg;
+            try {
+                msg = decoder.message();
+            } catch (IOException e) {
+                // Our own library wrote it: a bug, not bad input. Say so and go on with the next.
+                report("an answer the host cannot read: " + e.getMessage());
+                continue;
+            }
+            switch (msg.getCommand()) {
+                case "log" -> HostSupport.log(componentLog, WORKER_PID, msg);
+                case "error" -> {
+                    if (errorsSeen != null) {
+                        errorsSeen.append(errorsSeen.length() > 0 ? "; " : "").append(msg.getMsg());
+                    } else {
+                        errors.reportError(new Exception("Shell Process Exception: " + msg.getMsg()));
+                    }
+                }
+                case "metrics" -> {
+                    String problem = HostSupport.metrics(context, msg);
+                    if (problem != null) {
+                        report(problem);
+                    }
+                }
+                default -> to.answer(msg);
+            }
+        }
+        if (answers.length > Smb1.KEEP_BUFFER && n < Smb1.IO_BUFFER) {
+            answers = new byte[Smb1.IO_BUFFER];
+        }
+    }
+
+    /** A problem the task survives: worker log and Storm UI. */
+    void report(String problem) {
+        String text = name + ": " + problem;
+        LOG.error(text);
+        errors.reportError(new IllegalStateException(text));
+    }
+
+    /** Frees the instance (the task is being shut down). */
+    void close() {
+        if (!closed) {
+            closed = true;
+            InProcessNative.destroy(handle);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + " (in-process)";
+    }
+}

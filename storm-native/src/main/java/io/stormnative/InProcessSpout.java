@@ -1,0 +1,142 @@
+package io.stormnative;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.storm.multilang.ShellMsg;
+import org.apache.storm.multilang.SpoutMsg;
+import org.apache.storm.spout.SpoutOutputCollector;
+import org.apache.storm.task.TopologyContext;
+import org.apache.storm.topology.IRichSpout;
+
+/**
+ * A native spout run inside the worker, as {@link InProcessBolt} runs a bolt: {@code nextTuple},
+ * {@code ack}, {@code fail}, {@code activate} and {@code deactivate} call the component on the
+ * executor thread, and its emits (with their message ids) are performed before the call
+ * returns. Reliable spouts replay exactly as under {@link MultilangSpout}; the component's own
+ * flags ({@code --reliable}, {@code --max-replays}, {@code --batch}, ...) and conf keys apply.
+ *
+ * <pre>{@code builder.setSpout("sentences", new InProcessSpout("libsentence_spout.so", new String[] {"sentence-spout"}, "sentence"))}</pre>
+ */
+public class InProcessSpout extends MultilangComponent<InProcessSpout> implements IRichSpout {
+    private static final long serialVersionUID = 1L;
+
+    private final String library;
+    private transient Runtime rt;
+
+    /**
+     * @param library the component library, relative to the topology's code dir (e.g. {@code libsentence_spout.so})
+     * @param command the component's name in the library, then its flags (as its binary takes them)
+     * @param outputFields the fields of the default stream
+     */
+    public InProcessSpout(String library, String[] command, String... outputFields) {
+        super("InProcessSpout", command, outputFields);
+        this.library = checkedLibrary("InProcessSpout", library);
+    }
+
+    /** A library file name, checked at build time as the command is (Flux and Clojure users see this first). */
+    static String checkedLibrary(String kind, String library) {
+        if (library == null || library.isBlank()) {
+            throw new IllegalArgumentException(kind + ": no library; the first constructor argument is the component"
+                + " library in the jar's resources/, e.g. \"libsplit_bolt.so\" (built by `cargo xtask dist`)");
+        }
+        return library;
+    }
+
+    @Override
+    public void open(Map<String, Object> conf, TopologyContext context, SpoutOutputCollector collector) {
+        ShellMetrics.register(conf, context);
+        rt = new Runtime(library, command(), conf, context, collector);
+    }
+
+    @Override
+    public void nextTuple() {
+        rt.command("next", null);
+    }
+
+    @Override
+    public void ack(Object msgId) {
+        rt.command("ack", msgId);
+    }
+
+    @Override
+    public void fail(Object msgId) {
+        rt.command("fail", msgId);
+    }
+
+    @Override
+    public void activate() {
+        rt.command("activate", null);
+    }
+
+    @Override
+    public void deactivate() {
+        rt.command("deactivate", null);
+    }
+
+    @Override
+    public void close() {
+        if (rt != null) {
+            rt.session.close();
+        }
+    }
+
+    /** Everything that lives only in a running task; touched by its executor thread alone. */
+    private static final class Runtime implements InProcessSession.Answers {
+        final InProcessSession session;
+        private final SpoutOutputCollector collector;
+        private final SpoutMsg msg = new SpoutMsg();
+        private final List<List<Integer>> taskIds = new ArrayList<>();
+
+        Runtime(String library, String[] command, Map<String, Object> conf, TopologyContext context,
+                SpoutOutputCollector collector) {
+            this.collector = collector;
+            this.session = new InProcessSession(library, command, 1, conf, context, collector::reportError);
+        }
+
+        void command(String command, Object id) {
+            msg.setCommand(command);
+            msg.setId(id);
+            try {
+                session.message().command(msg);
+            } catch (IOException e) {
+                session.report(command + " of " + id + " cannot be encoded: " + e.getMessage() + ": not sent");
+                return;
+            }
+            session.send(this);
+            while (!taskIds.isEmpty()) {
+                session.message().taskIds(taskIds.remove(0));
+                session.send(this);
+            }
+        }
+
+        @Override
+        public void answer(ShellMsg m) {
+            switch (m.getCommand()) {
+                case "emit" -> emit(m);
+                case "sync" -> { }
+                default -> session.report("unknown answer from the component: " + m.getCommand());
+            }
+        }
+
+        private void emit(ShellMsg m) {
+            Object id = m.getId();
+            long task = m.getTask();
+            if (task == 0) {
+                List<Integer> to = collector.emit(m.getStream(), m.getTuple(), id);
+                if (m.areTaskIdsNeeded()) {
+                    taskIds.add(to);
+                }
+            } else {
+                collector.emitDirect((int) task, m.getStream(), m.getTuple(), id);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "InProcessSpout[" + library + ", " + Arrays.toString(command()) + "]";
+    }
+}
