@@ -4,7 +4,9 @@
 //! - a relative link (`[text](path)`, `![alt](path)`) to no tracked file or folder;
 //! - a path in backticks (`` `benches/run.sh` ``: a `/` and a file extension) that names no
 //!   tracked file, relative to the document or to the repository root, and is not ignored by
-//!   git (built or fetched files such as `multilang/resources/storm.py` are fine);
+//!   git (built or fetched files such as `multilang/resources/storm.py` are fine); only paths
+//!   about the tree are checked: starting with `./` or `../`, or with a tracked folder's name
+//!   (`conf/storm.yaml` in a run's temp dir, `resources/storm.py` in a jar, are not);
 //! - an environment variable written as `NAME=...` (or a lone `NAME` in backticks, with an `_`)
 //!   that no script or source file reads (`$NAME`, `${NAME`, `"NAME"`, `'NAME'`, `env.NAME`);
 //! - a conf key of the project's own (`wordcount.*`, `multilang.*`, `storm.native.*`,
