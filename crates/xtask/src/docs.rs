@@ -1,7 +1,8 @@
 //! `check-docs` and `provenance`: keeping what the docs say tied to what the tree holds.
 //!
 //! `check-docs` reads every tracked `*.md` file and fails on:
-//! - a relative link (`[text](path)`, `![alt](path)`) to no tracked file or folder;
+//! - a relative link (`[text](path)`, `![alt](path)`, `[label]: path`) to no tracked file or
+//!   folder;
 //! - a path in backticks (`` `benches/run.sh` ``: a `/` and a file extension) that names no
 //!   tracked file, relative to the document or to the repository root, and is not ignored by
 //!   git (built or fetched files such as `multilang/resources/storm.py` are fine); only paths
@@ -243,6 +244,12 @@ fn scan(markdown: &str) -> Mentions {
             let (spans, text) = code_spans(line);
             let mut links = Vec::new();
             link_targets(&text, &mut links);
+            // a reference definition: `[label]: target`
+            if let Some((label, target)) = trimmed.split_once("]: ") {
+                if label.starts_with('[') && !label.contains(']') {
+                    links.extend(target.split_whitespace().next().map(str::to_owned));
+                }
+            }
             m.links.extend(links.into_iter().map(|l| (n, l)));
             for s in spans {
                 if env_name(&s) {
@@ -585,6 +592,7 @@ mod tests {
     fn finds_links_paths_env_keys_and_quotes() {
         let md = "\
 See [the bench](benches/README.md#run-it), ![x](results/a.svg) and [web](https://x.org).
+[ref]: docs/ref.md
 Run `CLUSTER_SOAK_SECS=600 cluster/test.sh` or `compat/run.sh`; `SKIP_CLUSTER` skips.
 Set `wordcount.spout.limit` (not `wordcount.topology/native-command`) and topology.workers.
 ```sh
@@ -598,7 +606,12 @@ FUZZ_SECONDS=0 ./test.sh   # [not](a-link.md)
         let links: Vec<&str> = m.links.iter().map(|(_, l)| l.as_str()).collect();
         assert_eq!(
             links,
-            ["benches/README.md#run-it", "results/a.svg", "https://x.org"]
+            [
+                "benches/README.md#run-it",
+                "results/a.svg",
+                "https://x.org",
+                "docs/ref.md"
+            ]
         );
         let paths: Vec<&str> = m.code_paths.iter().map(|(_, p)| p.as_str()).collect();
         assert_eq!(paths, ["compat/run.sh"]);
@@ -608,7 +621,7 @@ FUZZ_SECONDS=0 ./test.sh   # [not](a-link.md)
         assert_eq!(keys, ["wordcount.spout.limit"]);
         assert_eq!(
             m.quotes,
-            [(7, "results/t.md".to_owned(), vec!["| a | b |".to_owned()])]
+            [(8, "results/t.md".to_owned(), vec!["| a | b |".to_owned()])]
         );
     }
 
