@@ -6,8 +6,9 @@
 //! - a path in backticks (`` `benches/run.sh` ``: a `/` and a file extension) that names no
 //!   tracked file, relative to the document or to the repository root, and is not ignored by
 //!   git (built or fetched files such as `multilang/resources/storm.py` are fine); only paths
-//!   about the tree are checked: starting with `./` or `../`, or with a tracked folder's name
-//!   (`conf/storm.yaml` in a run's temp dir, `resources/storm.py` in a jar, are not);
+//!   about the tree are checked: starting with `./` or `../`, or with the name of a top-level
+//!   folder of the repository (`conf/storm.yaml` in a run's temp dir, `resources/storm.py` in a
+//!   jar, a reader's own `src/main.rs`, are not);
 //! - an environment variable written as `NAME=...` (or a lone `NAME` in backticks, with an `_`)
 //!   that no script or source file reads (`$NAME`, `${NAME`, `"NAME"`, `'NAME'`, `env.NAME`);
 //! - a conf key of the project's own (`wordcount.*`, `multilang.*`, `storm.native.*`,
@@ -422,15 +423,14 @@ pub(crate) fn check_docs(root: &Path) -> Result<(), String> {
         }
         for (n, p) in &m.code_paths {
             // `conf/storm.yaml` (a run's temp dir), `resources/storm.py` (inside a jar): a path
-            // is about the tree when it starts with `./` or `../`, or its first folder is one.
+            // is about the tree when it starts with `./` or `../`, or with a top-level folder of
+            // the repository (`src/main.rs` in a crate's README may be the reader's own file).
             let explicit = p.starts_with("./") || p.starts_with("../");
             let first = Path::new(p)
                 .components()
                 .next()
                 .map(|c| c.as_os_str().to_owned());
-            let in_tree = first.is_some_and(|f| {
-                tree.dirs.contains(&dir.join(&f)) || tree.dirs.contains(Path::new(&f))
-            });
+            let in_tree = first.is_some_and(|f| tree.dirs.contains(Path::new(&f)));
             if !explicit && !in_tree {
                 continue;
             }
