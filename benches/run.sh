@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One command for all the comparisons: component level (Rust vs Python vs I/O floor, driven by
 # shell-sim), end to end on a LocalCluster (Rust vs Python vs Java), then the report
-# (benches/results/RESULTS.md and SVG charts). Raw data: benches/results/raw/ (gitignored).
+# (benches/results/RESULTS.md, whose first line gives the commit, date and machine, and SVG
+# charts). Raw data: benches/results/raw/ (gitignored).
 #
 #   benches/run.sh                 full run (about an hour on 2 busy cores)
 #   BENCH_QUICK=1 benches/run.sh   smoke run (a few minutes)
@@ -21,6 +22,8 @@ python=$(python3 -c 'import sys; print(sys.executable)')
 corpus=$PWD/$raw/corpus.txt
 benches/corpus.sh "$corpus" || { echo "no corpus (apt-get download failed): real-text rows skipped" >&2; corpus=; }
 
+# The header line of the report: the commit, date and machine of this run.
+cargo xtask provenance benches/run.sh > "$raw/provenance.txt"
 {
   echo "Run started $(date -u +%Y-%m-%dT%H:%MZ), load average before: $(cut -d' ' -f1-3 /proc/loadavg); quick=${quick:-0}."
   echo "Python: $($python --version 2>&1) ($python); Java: $(java -version 2>&1 | head -1); rustc: $(rustc --version)."

@@ -3,7 +3,7 @@
 # Supervisor with 2 slots, from Maven Central jars), submitted the way `storm jar` does it.
 # Prints one line per check and finally `cluster: N passed, M failed`; exits non-zero on failure.
 #
-#   cluster/test.sh                    everything (~13 min on 2 cores, builds included, 60 s soak)
+#   cluster/test.sh                    everything (11-14 min on 2 cores in the README's runs, builds included, 60 s soak)
 #   CLUSTER_SOAK_SECS=600 cluster/test.sh   a longer soak
 #   CLUSTER_ONLY="java faults" cluster/test.sh   some parts: java clojure faults soak broken
 #

@@ -5,11 +5,17 @@
 #
 #   COMPAT_VERSIONS="1.2.4 2.4.0 2.6.4 2.8.4"   the rows (1.x versions build with -Dstorm.line=1x)
 #   COMPAT_HOST_CELLS=quick   leave out the host's heartbeat and activation cells (about 40 s a 2.x row)
+#   COMPAT_RECORD=1    also write the tables to results/matrix.md (a full run only: every default
+#                      version, every host cell); not by default, since ./test.sh runs this
+#                      script and a recorded table then needs its quote in README.md updated
 #
-# Exit status 0 only if every cell that ran passed. The table also goes to target/matrix.md.
+# Exit status 0 only if every cell that ran passed. The tables go to target/matrix.md, headed by
+# the commit, date and machine (cargo xtask provenance); COMPAT_RECORD=1 also writes them to
+# results/matrix.md, the file compat/README.md quotes.
 set -uo pipefail
 cd "$(dirname "$0")"
-versions=${COMPAT_VERSIONS:-"1.2.4 2.4.0 2.6.4 2.8.4"}
+all_versions="1.2.4 2.4.0 2.6.4 2.8.4"
+versions=${COMPAT_VERSIONS:-$all_versions}
 features="counts replay heartbeat activation logLevels error smb1 metrics"
 # The same cells under storm-native's host (MultilangSpout/MultilangBolt; 2.x), and its queue probe.
 host_features="hostCounts hostReplay hostHeartbeat hostActivation hostError hostSmb1 hostQueue"
@@ -23,6 +29,8 @@ for bin in sentence-spout split-bolt count-bolt; do
 done
 
 mkdir -p target
+# taken before the builds: the commit the binaries and sources under test come from
+header=$(cd .. && cargo xtask provenance compat/run.sh) || exit 1
 status=0
 times=()
 for v in $versions; do
@@ -39,7 +47,7 @@ for v in $versions; do
     times+=("$v:$((SECONDS - start))")
 done
 
-python3 - "$versions" "$features" "${times[*]}" "$host_features" <<'PY' | tee target/matrix.md
+{ echo "$header"; python3 - "$versions" "$features" "${times[*]}" "$host_features" <<'PY'; } | tee target/matrix.md
 import os, sys
 import xml.etree.ElementTree as ET
 versions, features, times = sys.argv[1].split(), sys.argv[2].split(), dict(t.split(":") for t in sys.argv[3].split())
@@ -79,4 +87,12 @@ for v in versions:
     host_secs = sum(secs.get((v, f), 0) for f in host_features)
     print(f"| {v} | " + " | ".join(cells.get(f, "no report") for f in host_features) + f" | {host_secs:.0f} |")
 PY
+if [ -n "${COMPAT_RECORD:-}" ] && [ "$COMPAT_RECORD" != 0 ]; then
+    if [ "$versions" = "$all_versions" ] && [ "${COMPAT_HOST_CELLS:-all}" = all ]; then
+        mkdir -p results && cp target/matrix.md results/matrix.md
+        echo "compat: wrote compat/results/matrix.md: copy its tables into compat/README.md"
+    else
+        echo "compat: not recorded (COMPAT_RECORD needs every default version and every host cell)"
+    fi
+fi
 exit $status

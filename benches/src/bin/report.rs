@@ -315,6 +315,12 @@ fn main() -> io::Result<()> {
     let e2e = load(&raw.join("e2e.jsonl"));
     let mut md = String::new();
     let notes = fs::read_to_string(raw.join("machine.txt")).unwrap_or_default();
+    // The header line run.sh took at its start (`cargo xtask provenance`): the commit, date and
+    // machine of the run, first, in the form every generated results file starts with.
+    let provenance = fs::read_to_string(raw.join("provenance.txt")).unwrap_or_default();
+    if !provenance.trim().is_empty() {
+        let _ = writeln!(md, "{}", provenance.trim());
+    }
     let _ = writeln!(md, "# Word count: Rust vs Python (storm.py) vs Java\n");
     let _ = writeln!(
         md,

@@ -18,6 +18,11 @@
 //! - `storm-py`: puts Storm's own `storm.py` (from the Maven artifact
 //!   `org.apache.storm:multilang-python`) into `multilang/resources/` for the Python variant
 //!   and the parity tests. It is fetched, never committed.
+//! - `check-docs`: every tracked `*.md` against the tree (links, paths, environment variables,
+//!   conf keys, quotes of generated tables); see [`docs`].
+//! - `provenance SCRIPT`: the header line of a generated results file (commit, date, machine).
+
+mod docs;
 
 use std::env;
 use std::fs;
@@ -445,8 +450,10 @@ fn main() -> ExitCode {
         "dist" => dist(&rest),
         "check-static" => check_static(&rest),
         "storm-py" => storm_py(),
+        "check-docs" => docs::check_docs(&root()),
+        "provenance" => docs::provenance(&root(), &rest),
         _ => {
-            eprintln!("usage: cargo xtask <dist [-p NAME]...|check-static [-p NAME]...|storm-py>");
+            eprintln!("usage: cargo xtask <dist [-p NAME]...|check-static [-p NAME]...|storm-py|check-docs|provenance SCRIPT>");
             return ExitCode::from(2);
         }
     };
