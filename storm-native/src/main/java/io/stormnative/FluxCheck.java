@@ -79,9 +79,23 @@ public final class FluxCheck {
         return TopologyCheck.problems(topology, TopologyCheck.CodeDir.find());
     }
 
-    /** One of our classes with one constructor argument, the command: the output fields were left out. */
+    /**
+     * A className that does not load (with the nearest of the library's components), or one of them
+     * with one constructor argument, the command: the output fields were left out.
+     */
     private static void noFields(String kind, String id, ObjectDef def, List<String> out) {
-        if (!OURS.contains(def.getClassName()) || def.getConstructorArgs() == null
+        String className = def.getClassName();
+        if (className != null && !OURS.contains(className)) {
+            try {
+                Class.forName(className, false, Thread.currentThread().getContextClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                String near = Names.nearest(className, OURS);
+                out.add(kind + " \"" + id + "\": no class " + className + " on the classpath"
+                    + (near != null ? "; did you mean " + near + "?" : ": check className (and the jar)"));
+                return;
+            }
+        }
+        if (!OURS.contains(className) || def.getConstructorArgs() == null
             || def.getConstructorArgs().size() != 1 || !(def.getConstructorArgs().get(0) instanceof List<?> cmd)) {
             return;
         }

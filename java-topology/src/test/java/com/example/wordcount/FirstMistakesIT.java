@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.stormnative.FluxCheck;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,9 +42,19 @@ class FirstMistakesIT {
     @Test
     void aBinaryBuiltButNotInTheJarIsNamedWithHowToPutItThere() throws Exception {
         String first = firstLine("user-flux-missing-binary.yaml");
-        assertTrue(first.startsWith("bolt \"lowercase\" (MultilangBolt): program \"lowercase-bolt\" is not in the"
+        assertTrue(first.startsWith("bolt \"stopwords\" (MultilangBolt): program \"stopword-bolt\" is not in the"
             + " topology's resources/: build it and put it into the jar's resources/"), first);
         assertFalse(first.contains("did you mean"), first);
+    }
+
+    @Test
+    void aMisspeltClassNameIsNamedWithTheNearestComponentClass() throws Exception {
+        Path yaml = tmp.resolve("class-typo.yaml");
+        Files.writeString(yaml, String.join("\n", "name: \"class-typo\"", "spouts:", "  - id: \"sentences\"",
+            "    className: \"io.stormnative.MultilangSpot\"", "    constructorArgs:", "      - [\"sentence-spout\"]",
+            "      - [\"sentence\"]", ""));
+        assertEquals(List.of("spout \"sentences\": no class io.stormnative.MultilangSpot on the classpath; did you mean"
+            + " io.stormnative.MultilangSpout?"), FluxCheck.problems(yaml.toString()));
     }
 
     /** Runs flux-local.sh on a test YAML; it must fail before a cluster starts. Its first output line. */
