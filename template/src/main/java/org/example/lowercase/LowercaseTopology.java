@@ -36,6 +36,10 @@ public final class LowercaseTopology {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 0 && System.getProperty("log4j.configurationFile") == null) {
+            // Before Storm's first log line: its INFO lines would bury the counts.
+            System.setProperty("log4j.configurationFile", "lowercase-local-log4j2.xml");
+        }
         Config conf = new Config();
         StormTopology topology;
         try {
