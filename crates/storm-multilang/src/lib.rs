@@ -15,8 +15,12 @@
 //!
 //! # From nothing to a running component
 //!
-//! 1. A binary crate depending on `storm-multilang`, with a `main` like this one (the crate's
-//!    `examples/upper_bolt.rs`; `examples/counter_spout.rs` is the spout counterpart):
+//! The crate's README walks through a whole project (the repository's `template/`: a bolt, its
+//! test, a Maven topology and a LocalCluster run); in short:
+//!
+//! 1. A binary crate with `storm-multilang = "0.1"` under `[dependencies]` and a `main` like
+//!    this one (the crate's `examples/upper_bolt.rs`; `examples/counter_spout.rs` is the spout
+//!    counterpart):
 //!
 //!    ```no_run
 //!    use storm_multilang::cli::{self, App};
@@ -42,7 +46,8 @@
 //!    Emits are anchored to the input, the input is acked when `process` returns `Ok` and
 //!    failed (with an `error` report) when it returns `Err`; [`cli`] adds `--help`,
 //!    `--version`, `--log-level` and options that are flags or topology conf keys.
-//! 2. Test it in process with [`testing::BoltHarness`] (no Storm, pipes or pid files):
+//! 2. Test it in process with [`testing::BoltHarness`] (no Storm, pipes or pid files);
+//!    [`serde_json`] is re-exported for `json!`:
 //!
 //!    ```
 //!    # use storm_multilang::{Bolt, BoltOutput, FieldError, Tuple};
@@ -54,28 +59,41 @@
 //!    #         Ok(())
 //!    #     }
 //!    # }
+//!    use storm_multilang::serde_json::json;
+//!
 //!    let mut h = storm_multilang::testing::BoltHarness::new(Upper);
 //!    let r = h.process(["moo"]);
-//!    assert_eq!(r.emitted(), [vec![serde_json::json!("MOO")]]);
+//!    assert_eq!(r.emitted(), [vec![json!("MOO")]]);
 //!    assert_eq!(r.acks(), ["1"]);
 //!    ```
-//! 3. Build it (`cargo build --release`; a static build such as `RUSTFLAGS="-C
-//!    target-feature=+crt-static"` needs nothing on the workers) and put the binary in the
-//!    topology jar's `resources/` folder, which Storm extracts as the component's working
-//!    directory.
-//! 4. On the JVM side, a `ShellBolt` that runs it and declares its output fields:
+//! 3. Build it statically, so that it needs nothing on the workers:
+//!    `RUSTFLAGS="-C target-feature=+crt-static" cargo build --release --target
+//!    x86_64-unknown-linux-gnu` (`--target` keeps `crt-static` away from proc macros, which
+//!    cannot be built with it), and put `target/x86_64-unknown-linux-gnu/release/upper` into
+//!    the topology jar's `resources/` folder, which Storm extracts as the component's working
+//!    directory (the template's `pom.xml` does both in `mvn package`).
+//! 4. On the JVM side, storm-native's `io.stormnative.MultilangBolt` runs it, given its
+//!    command and output fields; it makes the binary executable first (a jar keeps no file
+//!    modes). In Java, with a check that every program is in `resources/` before submitting:
 //!
 //!    ```java
-//!    public class UpperBolt extends ShellBolt implements IRichBolt {
-//!        public UpperBolt() { super("./upper"); }
-//!        public void declareOutputFields(OutputFieldsDeclarer d) { d.declare(new Fields("upper")); }
-//!        public Map<String, Object> getComponentConfiguration() { return null; }
-//!    }
+//!    builder.setBolt("upper", new MultilangBolt(new String[] {"upper"}, "upper"), 2).shuffleGrouping("words");
+//!    StormTopology topology = builder.createTopology();
+//!    TopologyCheck.check(topology);
 //!    ```
 //!
-//!    A jar keeps no file modes, so make the binary executable before Storm starts it (for
-//!    instance `super("sh", "-c", "chmod +x upper && exec ./upper")`). Spouts are the same
-//!    with [`Spout`], [`cli::run_spout_main`] and `ShellSpout`.
+//!    or in a Flux YAML, no Java at all:
+//!
+//!    ```yaml
+//!    bolts:
+//!      - id: "upper"
+//!        className: "io.stormnative.MultilangBolt"
+//!        constructorArgs:
+//!          - ["upper"]      # the command
+//!          - ["upper"]      # the output fields
+//!    ```
+//!
+//!    Spouts are the same with [`Spout`], [`cli::run_spout_main`] and `MultilangSpout`.
 //!
 //! # Metrics
 //!
@@ -213,6 +231,17 @@ macro_rules! export_bolt {
 macro_rules! export_spout {
     ($($any:tt)*) => {};
 }
+
+/// The JSON crate this one is built on: the [`testing`] harness hands out
+/// [`serde_json::Value`]s, so tests can write `storm_multilang::serde_json::json!` without a
+/// dependency of their own (nor a second version of it).
+#[doc(no_inline)]
+pub use serde_json;
+
+/// The README's snippets, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
 
 /// Parses one message; exposed for fuzzing and benchmarks.
 pub fn parse_message(frame: &[u8]) -> Result<Incoming<'_>, MessageError> {

@@ -11,6 +11,11 @@
 //!   `lib<crate>.so` (storm-multilang's `jni` feature; see [`dist_inproc`]) and copied beside
 //!   the binaries: the same component, loaded into the worker by storm-native's
 //!   InProcessBolt / InProcessSpout.
+//! - `dist --from PATH`: also takes a component from outside the workspace, kept beside the
+//!   workspace's own: PATH is a binary (copied as it is: build it statically yourself) or a
+//!   Cargo project (its `Cargo.toml` or directory: built here with the same static flags, and
+//!   every binary target of it copied). Repeat `--from` for several. Give it on every run
+//!   (`./run.sh` passes `DIST_FROM`): a binary nobody names is removed as stale.
 //! - `check-static [-p NAME]...`: proves the binaries in `multilang/resources/` need nothing on
 //!   a worker: `ldd` finds no dynamic section, and each runs `--version` with an empty
 //!   environment. Every component (or each one named) must be there. The in-process libraries
@@ -189,9 +194,136 @@ fn is_native_binary(path: &Path) -> bool {
         && magic == *b"\x7fELF"
 }
 
+/// A component built outside the workspace: its binary name and where the file is.
+#[derive(Debug)]
+struct Outside {
+    name: String,
+    path: PathBuf,
+}
+
+/// Splits `--from PATH` (or `--from=PATH`) out of the arguments: the paths, and the rest.
+fn from_args(args: &[String]) -> Result<(Vec<PathBuf>, Vec<String>), String> {
+    let (mut from, mut rest) = (Vec::new(), Vec::new());
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "--from" {
+            let p = it
+                .next()
+                .ok_or("--from needs a path (a binary or a Cargo.toml)")?;
+            from.push(PathBuf::from(p));
+        } else if let Some(p) = a.strip_prefix("--from=") {
+            from.push(PathBuf::from(p));
+        } else {
+            rest.push(a.clone());
+        }
+    }
+    Ok((from, rest))
+}
+
+/// Builds (a Cargo project) or takes (a binary) each `--from` path; what to copy.
+fn outside(paths: &[PathBuf]) -> Result<Vec<Outside>, String> {
+    let mut found = Vec::new();
+    for p in paths {
+        let manifest = if p.is_dir() {
+            p.join("Cargo.toml")
+        } else {
+            p.clone()
+        };
+        if p.is_file() && is_native_binary(p) {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .ok_or_else(|| format!("--from {}: no file name", p.display()))?;
+            found.push(Outside {
+                name,
+                path: p.clone(),
+            });
+        } else if manifest.file_name().is_some_and(|n| n == "Cargo.toml") && manifest.is_file() {
+            found.extend(build_outside(&manifest)?);
+        } else {
+            return Err(format!(
+                "--from {}: neither a native (ELF) binary nor a Cargo project (a Cargo.toml or its directory)",
+                p.display()
+            ));
+        }
+    }
+    Ok(found)
+}
+
+/// `cargo build` of a project outside the workspace, static as the workspace's own binaries.
+fn build_outside(manifest: &Path) -> Result<Vec<Outside>, String> {
+    let out = cargo()
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--manifest-path",
+        ])
+        .arg(manifest)
+        .output()
+        .map_err(|e| format!("cargo metadata: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "cargo metadata --manifest-path {}: {}",
+            manifest.display(),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let meta: serde_json::Value =
+        serde_json::from_slice(&out.stdout).map_err(|e| format!("cargo metadata: {e}"))?;
+    let target_dir = meta["target_directory"]
+        .as_str()
+        .map(PathBuf::from)
+        .ok_or("cargo metadata: no target_directory")?;
+    let mut bins = Vec::new();
+    for p in meta["packages"].as_array().into_iter().flatten() {
+        for t in p["targets"].as_array().into_iter().flatten() {
+            let is_bin = t["kind"]
+                .as_array()
+                .is_some_and(|k| k.iter().any(|k| k == "bin"));
+            if let (true, Some(name)) = (is_bin, t["name"].as_str()) {
+                bins.push(name.to_owned());
+            }
+        }
+    }
+    if bins.is_empty() {
+        return Err(format!("{}: no binary target", manifest.display()));
+    }
+    run(cargo()
+        .args([
+            "build",
+            "--release",
+            "--bins",
+            "--target",
+            TARGET,
+            "--manifest-path",
+        ])
+        .arg(manifest)
+        .env("RUSTFLAGS", "-C target-feature=+crt-static"))?;
+    Ok(bins
+        .into_iter()
+        .map(|name| Outside {
+            path: target_dir.join(TARGET).join("release").join(&name),
+            name,
+        })
+        .collect())
+}
+
 fn dist(args: &[String]) -> Result<(), String> {
     let root = root();
-    let binaries = selected(args)?;
+    let (from, args) = from_args(args)?;
+    let binaries = selected(&args)?;
+    let outside = outside(&from)?;
+    for o in &outside {
+        if binaries.iter().any(|b| b.name == o.name) {
+            return Err(format!(
+                "--from {}: a workspace component is named {} too",
+                o.path.display(),
+                o.name
+            ));
+        }
+    }
     let mut cmd = cargo();
     cmd.current_dir(&root)
         .args(["build", "--release", "--target", TARGET])
@@ -209,21 +341,26 @@ fn dist(args: &[String]) -> Result<(), String> {
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
-        let ours = binaries
+        let wanted = binaries
             .iter()
-            .any(|b| b.name == name || b.library().as_deref() == Some(name.as_str()));
-        if path.is_file() && is_native_binary(&path) && !ours {
+            .any(|b| b.name == name || b.library().as_deref() == Some(name.as_str()))
+            || outside.iter().any(|o| o.name == name);
+        if path.is_file() && is_native_binary(&path) && !wanted {
             fs::remove_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            println!("{} (removed: not built by this run)", path.display());
+            println!(
+                "{} (removed: not built by this run; a binary of your own: `cargo xtask dist --from PATH`)",
+                path.display()
+            );
         }
     }
     let built_libraries = dist_inproc(&root, &binaries)?;
     let release = root.join("target").join(TARGET).join("release");
-    let files = binaries
+    let copies = binaries
         .iter()
-        .map(|b| (release.join(&b.name), b.name.clone()))
-        .chain(built_libraries);
-    for (from, b) in files {
+        .map(|b| (b.name.clone(), release.join(&b.name)))
+        .chain(built_libraries.into_iter().map(|(from, name)| (name, from)))
+        .chain(outside.iter().map(|o| (o.name.clone(), o.path.clone())));
+    for (b, from) in copies {
         let b = b.as_str();
         let to = dest.join(b);
         // Leave an identical binary alone, so timestamps only change with the contents.
@@ -453,7 +590,9 @@ fn main() -> ExitCode {
         "check-docs" => docs::check_docs(&root()),
         "provenance" => docs::provenance(&root(), &rest),
         _ => {
-            eprintln!("usage: cargo xtask <dist [-p NAME]...|check-static [-p NAME]...|storm-py|check-docs|provenance SCRIPT>");
+            eprintln!(
+                "usage: cargo xtask <dist [-p NAME]... [--from PATH]...|check-static [-p NAME]...|storm-py|check-docs|provenance SCRIPT>"
+            );
             return ExitCode::from(2);
         }
     };

@@ -76,6 +76,21 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
         super("MultilangBolt", command, outputFields);
     }
 
+    /**
+     * The command without output fields: always throws, naming the fix. Flux picks this constructor
+     * for {@code constructorArgs} holding the command alone, so the mistake is said where Flux
+     * builds the topology instead of as "Couldn't find a suitable constructor".
+     *
+     * @deprecated name the output fields: {@code new MultilangBolt(command, "word")}; for a component
+     *     that emits nothing, {@code new MultilangBolt(command, new String[0])}
+     * @throws IllegalArgumentException always
+     */
+    @Deprecated
+    public MultilangBolt(String[] command) {
+        super("MultilangBolt", command, new String[0]);
+        throw noOutputFields("MultilangBolt", command);
+    }
+
 
     @Override
     public void prepare(Map<String, Object> topoConf, TopologyContext context, OutputCollector collector) {

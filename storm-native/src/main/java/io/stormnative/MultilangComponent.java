@@ -1,5 +1,6 @@
 package io.stormnative;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.storm.task.TopologyContext;
@@ -23,6 +24,18 @@ public abstract class MultilangComponent<T extends MultilangComponent<T>> implem
     MultilangComponent(String kind, String[] command, String[] outputFields) {
         this.command = NativeExecutables.checkedCommand(kind, command);
         this.outputFields = NativeExecutables.checkedFields(kind, outputFields);
+    }
+
+    /**
+     * The output fields were left out: Flux calls a constructor with the command alone (Flux
+     * cannot pass an empty list, nor call a varargs constructor with one argument), and Java
+     * picks this over the varargs one for {@code new MultilangBolt(command)}. Always throws.
+     */
+    static IllegalArgumentException noOutputFields(String kind, String[] command) {
+        String cmd = command == null ? "null" : Arrays.toString(command);
+        return new IllegalArgumentException(kind + " " + cmd + ": no output fields: add them as the second"
+            + " constructorArg, e.g. [\"word\"] (Java: new " + kind + "(command, \"word\"); a component that emits"
+            + " nothing: new " + kind + "(command, new String[0]))");
     }
 
     /** Adds a component-level conf entry (e.g. {@code topology.tick.tuple.freq.secs}). */

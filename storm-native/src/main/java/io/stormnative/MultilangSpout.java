@@ -64,6 +64,21 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
         super("MultilangSpout", command, outputFields);
     }
 
+    /**
+     * The command without output fields: always throws, naming the fix. Flux picks this constructor
+     * for {@code constructorArgs} holding the command alone, so the mistake is said where Flux
+     * builds the topology instead of as "Couldn't find a suitable constructor".
+     *
+     * @deprecated name the output fields: {@code new MultilangSpout(command, "word")}; for a component
+     *     that emits nothing, {@code new MultilangSpout(command, new String[0])}
+     * @throws IllegalArgumentException always
+     */
+    @Deprecated
+    public MultilangSpout(String[] command) {
+        super("MultilangSpout", command, new String[0]);
+        throw noOutputFields("MultilangSpout", command);
+    }
+
 
     @Override
     public void open(Map<String, Object> conf, TopologyContext context, SpoutOutputCollector collector) {

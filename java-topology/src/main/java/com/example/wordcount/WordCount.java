@@ -2,6 +2,7 @@ package com.example.wordcount;
 
 import io.stormnative.BinarySerializer;
 import io.stormnative.Bridge;
+import io.stormnative.TopologyCheck;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,6 +11,7 @@ import org.apache.storm.Config;
 import org.apache.storm.LocalCluster;
 import org.apache.storm.StormSubmitter;
 import org.apache.storm.generated.KillOptions;
+import org.apache.storm.generated.StormTopology;
 import org.apache.storm.topology.IRichSpout;
 import org.apache.storm.topology.TopologyBuilder;
 import org.apache.storm.tuple.Fields;
@@ -132,21 +134,30 @@ public final class WordCount {
         }
         TopologyBuilder builder = builder(bridge, variant);
         builder.setBolt(REPORT, new ReportBolt(reportSecs), 1).globalGrouping(COUNT);
+        StormTopology topology = builder.createTopology();
+        try {
+            // Before anything starts: every program is in the jar's resources/ (else one line names
+            // the component, what resources/ holds and the nearest name).
+            TopologyCheck.check(topology);
+        } catch (IllegalArgumentException e) {
+            System.err.println("wordcount: " + e.getMessage());
+            System.exit(2);
+        }
 
         if (!names.isEmpty()) {
-            StormSubmitter.submitTopologyWithProgressBar(names.get(0), conf, builder.createTopology());
+            StormSubmitter.submitTopologyWithProgressBar(names.get(0), conf, topology);
             return;
         }
-        runLocally(variant, bridge, seconds, conf, builder);
+        runLocally(variant, bridge, seconds, conf, topology);
     }
 
-    private static void runLocally(Variant variant, Bridge bridge, int seconds, Config conf, TopologyBuilder builder)
+    private static void runLocally(Variant variant, Bridge bridge, int seconds, Config conf, StormTopology topology)
         throws Exception {
         System.out.printf("wordcount: %s components under %s on a LocalCluster for %d s%n",
             variant == Variant.NATIVE ? "native (Rust)" : "Python",
             bridge.describe(), seconds);
         try (LocalCluster cluster = new LocalCluster()) {
-            cluster.submitTopology("wordcount", conf, builder.createTopology());
+            cluster.submitTopology("wordcount", conf, topology);
             Thread.sleep(seconds * 1000L);
             System.out.println("wordcount: time is up, stopping");
             quietShellShutdown();
