@@ -9,15 +9,15 @@
   (:gen-class))
 
 (def usage
-  "usage: lein run [--seconds N] [--every N] [--bridge host|stock] [-c KEY=VALUE]...
+  "usage: lein run [--seconds N] [--every N] [--bridge host|stock|inproc] [-c KEY=VALUE]...
          run on a local cluster for N seconds (default 20), top words every N seconds (default 5)
-       lein run NAME [--workers N] [--nimbus HOST[:PORT]] [--bridge host|stock] [-c KEY=VALUE]...
+       lein run NAME [--workers N] [--nimbus HOST[:PORT]] [--bridge host|stock|inproc] [-c KEY=VALUE]...
          submit to a cluster as NAME (needs `lein uberjar` first; the nimbus comes from
          --nimbus, -c nimbus.seeds=[...] or Storm's storm.yaml, else localhost:6627)
   -c sets a topology conf entry; VALUE is read as JSON when it parses (3, true, [\"a\"]), else
      as a string, e.g. -c wordcount.spout.order=sequential -c wordcount.log.tuples=true
-  --bridge: the JVM side that runs the processes, storm-native's host (default) or Storm's
-     ShellSpout/ShellBolt (stock)")
+  --bridge: the JVM side that runs the components: storm-native's host for their processes
+     (default), Storm's ShellSpout/ShellBolt (stock), or their libraries inside the worker (inproc)")
 
 (defn- conf-value [s]
   (try (JSONValue/parseWithException ^String s)
@@ -42,7 +42,7 @@
                            {:error "--nimbus needs HOST[:PORT]"})
         (= "--bridge" a) (if-let [bridge (topology/bridges (some-> value keyword))]
                            (recur (assoc opts :bridge bridge) (drop 2 args))
-                           {:error "--bridge needs host or stock"})
+                           {:error "--bridge needs host, stock or inproc"})
         (= "-c" a) (if-let [[_ k v] (some->> value (re-matches #"([^=]+)=(.*)"))]
                      (recur (assoc-in opts [:conf k] (conf-value v)) (drop 2 args))
                      {:error "-c needs KEY=VALUE"})

@@ -7,7 +7,7 @@
   (:require [org.apache.storm.clojure :refer [topology spout-spec bolt-spec
                                               shell-spout-spec shell-bolt-spec]]
             [wordcount.observe :as observe])
-  (:import [io.stormnative MultilangBolt MultilangSpout]))
+  (:import [io.stormnative Bridge InProcessBolt InProcessSpout MultilangBolt MultilangSpout]))
 
 (def ^:private launcher
   ;; A jar keeps no file modes: on a cluster the supervisor unpacks resources/ with plain file
@@ -41,10 +41,23 @@
   [binary fields]
   (MultilangBolt. (strings [binary]) (strings fields)))
 
+(defn inproc-spout
+  "storm-native's in-process spout: the component `binary` names, loaded from its library in
+  resources/ (lib<name>.so, as `cargo xtask dist` builds it) into the worker, declaring `fields`."
+  [binary fields]
+  (InProcessSpout. (Bridge/library binary) (strings [binary]) (strings fields)))
+
+(defn inproc-bolt
+  "storm-native's in-process bolt, as `inproc-spout`."
+  [binary fields]
+  (InProcessBolt. (Bridge/library binary) (strings [binary]) (strings fields)))
+
 (def bridges
-  "The JVM sides that can run the processes: storm-native's host (MultilangSpout/MultilangBolt,
-  the default) or Storm's own ShellSpout/ShellBolt (the DSL's shell specs), for comparison."
-  #{:host :stock})
+  "The JVM sides that can run the components: storm-native's host for their processes
+  (MultilangSpout/MultilangBolt, the default), Storm's own ShellSpout/ShellBolt (the DSL's shell
+  specs) for comparison, or storm-native's in-process bridge (InProcessSpout/InProcessBolt: the
+  components' libraries inside the worker, no process)."
+  #{:host :stock :inproc})
 
 (defn word-count
   "The sample's topology: spout (1) -shuffle-> splitbolt (4) -fields [word]-> countbolt (4).
@@ -56,14 +69,15 @@
   ([observer bridge]
    (when-not (bridges bridge)
      (throw (IllegalArgumentException. (str "bridge must be one of " (sort bridges) ", got " bridge))))
-   (let [stock? (= bridge :stock)
-         spout (if stock?
-                 (shell-spout-spec (native-command "sentence-spout") ["sentence"] :p 1)
-                 (spout-spec (host-spout "sentence-spout" ["sentence"]) :p 1))
+   (let [spout (case bridge
+                 :stock (shell-spout-spec (native-command "sentence-spout") ["sentence"] :p 1)
+                 :host (spout-spec (host-spout "sentence-spout" ["sentence"]) :p 1)
+                 :inproc (spout-spec (inproc-spout "sentence-spout" ["sentence"]) :p 1))
          bolt (fn [inputs binary fields]
-                (if stock?
-                  (shell-bolt-spec inputs (native-command binary) fields :p 4)
-                  (bolt-spec inputs (host-bolt binary fields) :p 4)))]
+                (case bridge
+                  :stock (shell-bolt-spec inputs (native-command binary) fields :p 4)
+                  :host (bolt-spec inputs (host-bolt binary fields) :p 4)
+                  :inproc (bolt-spec inputs (inproc-bolt binary fields) :p 4)))]
      (topology
       {"spout" spout}
       (cond-> {"splitbolt" (bolt {"spout" :shuffle} "split-bolt" ["word"])

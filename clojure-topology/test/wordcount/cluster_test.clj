@@ -47,8 +47,10 @@
 
 (defn- reliable-finite-run
   "Runs the topology from the uberjar over the first n sentences of the corpus, reliably, with
-  extra-conf added, and checks exact counts, every sentence acked once, no component left."
-  [topology-name extra-conf]
+  extra-conf added, under `bridge` (:host unless given), and checks exact counts, every sentence
+  acked once, no component left."
+  ([topology-name extra-conf] (reliable-finite-run topology-name extra-conf :host))
+  ([topology-name extra-conf bridge]
   (let [n 1500
         jar (t/uberjar!)
         dir (t/temp-dir "wordcount-corpus")
@@ -71,17 +73,24 @@
       (with-topology-jar jar
         (fn []
           (with-open [cluster (local/start-cluster)]
-            (.submitTopology cluster topology-name conf (topology/word-count observer))
+            (.submitTopology cluster topology-name conf (topology/word-count observer bridge))
             (let [all-acked? #(= n (count (:acked (observe/snapshot observer))))
                   done (t/wait-until 240000 all-acked?)
                   kids (t/children)
                   at-end (observe/snapshot observer)]
-              (testing "the components run as the binaries unpacked from the jar, exec'd (no shell left)"
-                (is (= {"sentence-spout" 1 "split-bolt" 4 "count-bolt" 4}
-                       (frequencies (map binary-name kids)))
-                    (str "children: " (vec kids)))
-                (is (every? #(re-find #"/stormdist/[^/]+/resources/[^/]+$" (str (:command %))) kids)
-                    "run from the resources Storm unpacked from the topology jar"))
+              (if (= bridge :inproc)
+                (testing "the components run in this JVM, from the libraries Storm unpacked from the jar"
+                  (is (empty? kids) (str "children: " (vec kids)))
+                  (let [maps (java.nio.file.Files/readString (java.nio.file.Path/of "/proc/self/maps" (into-array String [])))]
+                    (doseq [lib ["libsentence_spout.so" "libsplit_bolt.so" "libcount_bolt.so"]]
+                      (is (re-find (re-pattern (str "/stormdist/[^/\\s]+/resources/" lib)) maps)
+                          (str lib " mapped from the unpacked jar")))))
+                (testing "the components run as the binaries unpacked from the jar, exec'd (no shell left)"
+                  (is (= {"sentence-spout" 1 "split-bolt" 4 "count-bolt" 4}
+                         (frequencies (map binary-name kids)))
+                      (str "children: " (vec kids)))
+                  (is (every? #(re-find #"/stormdist/[^/]+/resources/[^/]+$" (str (:command %))) kids)
+                      "run from the resources Storm unpacked from the topology jar")))
               (testing "every sentence is acked exactly once and none failed"
                 (is done (str "acked " (count (:acked at-end)) " of " n ", failed " (count (:failed at-end))))
                 (is (= (set (range 1 (inc n))) (set (keys (:acked at-end)))))
@@ -106,10 +115,14 @@
       (finally
         (local/storm-log-level! "WARN")
         (observe/forget! observer)
-        (t/delete-tree dir)))))
+        (t/delete-tree dir))))))
 
 (deftest reliable-finite-run-from-the-uberjar
   (reliable-finite-run "word-count-reliable" {}))
+
+(deftest reliable-finite-run-in-process
+  ;; The same run with the components' libraries inside the worker (InProcessSpout/InProcessBolt).
+  (reliable-finite-run "word-count-reliable-inproc" {} :inproc))
 
 (deftest reliable-finite-run-under-the-binary-serializer
   ;; Storm instantiates the named class for every multilang component (no fallback), so exact

@@ -3,7 +3,7 @@
             [wordcount.core :as core]
             [wordcount.test-support :as t]
             [wordcount.topology :as topology])
-  (:import [io.stormnative MultilangBolt MultilangSpout]
+  (:import [io.stormnative InProcessBolt InProcessSpout MultilangBolt MultilangSpout]
            [org.apache.storm.generated Bolt ComponentCommon GlobalStreamId Grouping SpoutSpec StormTopology]
            [org.apache.storm.task ShellBolt]
            [org.apache.storm.spout ShellSpout]
@@ -31,7 +31,7 @@
   (vec (.command obj)))
 
 (deftest an-unknown-bridge-is-named
-  (is (thrown-with-msg? IllegalArgumentException #"bridge must be one of \(:host :stock\), got :shell"
+  (is (thrown-with-msg? IllegalArgumentException #"bridge must be one of \(:host :inproc :stock\), got :shell"
                         (topology/word-count nil :shell))))
 
 (defn- the-samples-topology-under [bridge]
@@ -51,23 +51,30 @@
           spout (object (get spouts "spout"))
           split (bolt-object (get bolts "splitbolt"))
           count (bolt-object (get bolts "countbolt"))]
-      (if (= bridge :stock)
+      (case bridge
+        :stock
         (testing "each component runs its binary through the launcher, under ShellSpout/ShellBolt"
           (is (= (topology/native-command "sentence-spout") (shell-command spout)))
           (is (= (topology/native-command "split-bolt") (shell-command split)))
           (is (= (topology/native-command "count-bolt") (shell-command count))))
+        :host
         (testing "each component runs its binary under storm-native's host"
           (is (instance? MultilangSpout spout))
           (is (every? #(instance? MultilangBolt %) [split count]))
           (is (= ["sentence-spout"] (host-command spout)))
           (is (= ["split-bolt"] (host-command split)))
-          (is (= ["count-bolt"] (host-command count))))))
+          (is (= ["count-bolt"] (host-command count))))
+        :inproc
+        (testing "each component is its library's, in process"
+          (is (= "InProcessSpout[libsentence_spout.so, [sentence-spout]]" (str spout)))
+          (is (= "InProcessBolt[libsplit_bolt.so, [split-bolt]]" (str split)))
+          (is (= "InProcessBolt[libcount_bolt.so, [count-bolt]]" (str count))))))
     (testing "the observer bolt is there only when asked for"
       (is (= {:parallelism 2 :outputs {"default" []} :inputs {"countbolt" ["word"]}}
              (common (.get_common ^Bolt (get (.get_bolts (topology/word-count "some-id")) "observer"))))))))
 
 (deftest the-samples-topology
-  (doseq [bridge [:host :stock]]
+  (doseq [bridge [:host :stock :inproc]]
     (testing (str "under " bridge)
       (the-samples-topology-under bridge))))
 
@@ -103,4 +110,5 @@
 (deftest the-bridge-option
   (is (= {:conf {} :bridge :stock} (core/parse-args ["--bridge" "stock"])))
   (is (= {:conf {} :bridge :host} (core/parse-args ["--bridge" "host"])))
-  (is (= {:error "--bridge needs host or stock"} (core/parse-args ["--bridge" "shell"]))))
+  (is (= {:conf {} :bridge :inproc} (core/parse-args ["--bridge" "inproc"])))
+  (is (= {:error "--bridge needs host, stock or inproc"} (core/parse-args ["--bridge" "shell"]))))

@@ -1,10 +1,8 @@
 package bench;
 
 import io.stormnative.BinarySerializer;
-import io.stormnative.MultilangBolt;
+import io.stormnative.Bridge;
 import io.stormnative.MultilangSpout;
-import io.stormnative.NativeShellBolt;
-import io.stormnative.NativeShellSpout;
 import java.io.File;
 import java.io.FileWriter;
 import java.io.IOException;
@@ -13,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.text.BreakIterator;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,10 +48,12 @@ import org.apache.storm.tuple.Values;
  * (storm.py) and pure-Java components, runs alternated, one JSON line per run.
  *
  * <p>Arguments are {@code key=value}: out, variants (rust,python,java,rustbolts, each with optional
- * {@code +} modifiers: {@code host} for storm-native's MultilangSpout / MultilangBolt in place of
+ * {@code +} modifiers: {@code host} for storm-native's MultilangSpout / MultilangBolt, {@code inproc} for its
+ * InProcessSpout / InProcessBolt (the components inside the worker), in place of
  * Storm's ShellSpout / ShellBolt (with {@code pipeN}: N {@code next} commands in the spout's child
  * at once); {@code smb1} for storm-native's binary multilang serializer; {@code batchN} for sentence-spout emitting up to N sentences per
- * {@code next}; {@code flushN} for SMB1's bolt flush window of N µs; e.g.
+ * {@code next}; {@code flushN} for SMB1's bolt flush window of N µs; {@code words} for split-bolt's Unicode
+ * word mode (the Java variant: java.text.BreakIterator); e.g.
  * {@code rust+smb1+batch50}), shapes (spout/split/count
  * parallelism, e.g. 1/4/4,1/1/1), inputs (sample,corpus), corpus (file), reps, warmup, measure
  * (seconds), pending (max spout pending), python (interpreter path).
@@ -187,6 +188,38 @@ public final class E2E {
         }
     }
 
+    /**
+     * Unicode words the way a Java Storm user would split them: java.text.BreakIterator's word
+     * instance (the JDK's UAX #29-style segmentation), keeping segments with a letter or digit,
+     * lowercased; the peer of split-bolt's word mode.
+     */
+    public static class JavaWords extends BaseBasicBolt {
+        private transient BreakIterator words;
+
+        @Override
+        public void execute(Tuple input, BasicOutputCollector collector) {
+            if (words == null) {
+                words = BreakIterator.getWordInstance(Locale.ROOT);
+            }
+            String s = input.getString(0);
+            words.setText(s);
+            int start = words.first();
+            for (int end = words.next(); end != BreakIterator.DONE; start = end, end = words.next()) {
+                for (int i = start; i < end; i++) {
+                    if (Character.isLetterOrDigit(s.charAt(i))) {
+                        collector.emit(new Values(s.substring(start, end).toLowerCase(Locale.ROOT)));
+                        break;
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void declareOutputFields(OutputFieldsDeclarer declarer) {
+            declarer.declare(new Fields("word"));
+        }
+    }
+
     /** A HashMap of counts. */
     public static class JavaCount extends BaseBasicBolt {
         private final Map<String, Integer> counts = new HashMap<>();
@@ -233,6 +266,20 @@ public final class E2E {
         }
     }
 
+    /** VmRSS (KiB) of this JVM: the worker, in local mode (it holds the in-process components). */
+    static long selfRssKb() {
+        try {
+            for (String l : Files.readAllLines(Paths.get("/proc/self/status"))) {
+                if (l.startsWith("VmRSS:")) {
+                    return Long.parseLong(l.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
     /** Sum of VmRSS (KiB) of the descendant processes. */
     static long childrenRssKb() {
         long total = 0;
@@ -277,8 +324,11 @@ public final class E2E {
             String m = parts[i];
             if (m.equals("smb1")) {
                 conf.put(Config.TOPOLOGY_MULTILANG_SERIALIZER, BinarySerializer.class.getName());
-            } else if (m.equals("host")) {
-                // topology() runs the processes under storm-native's MultilangSpout / MultilangBolt
+            } else if (m.equals("host") || m.equals("inproc")) {
+                // topology() picks the bridge: storm-native's host, or the components in process
+            } else if (m.equals("words")) {
+                // split-bolt's Unicode word mode (UAX #29, lowercased); the Java peer: JavaWords
+                conf.put("wordcount.split.mode", "words");
             } else if (m.startsWith("pipe")) {
                 conf.put(MultilangSpout.PIPELINE_CONF, Integer.parseInt(m.substring("pipe".length())));
             } else if (m.startsWith("flush")) {
@@ -293,7 +343,8 @@ public final class E2E {
 
     static TopologyBuilder topology(String variant, int sp, int split, int count, String python) {
         TopologyBuilder b = new TopologyBuilder();
-        boolean host = Arrays.asList(variant.split("\\+")).contains("host");
+        List<String> mods = Arrays.asList(variant.split("\\+"));
+        Bridge bridge = mods.contains("inproc") ? Bridge.INPROC : mods.contains("host") ? Bridge.HOST : Bridge.STOCK;
         String[] spout = {"sentence-spout"};
         String[] splitter = {"split-bolt"};
         String[] counter = {"count-bolt"};
@@ -307,7 +358,7 @@ public final class E2E {
             }
             case "java" -> {
                 b.setSpout("spout", new JavaSpout(), sp);
-                b.setBolt("split", new JavaSplit(), split).shuffleGrouping("spout");
+                b.setBolt("split", mods.contains("words") ? new JavaWords() : new JavaSplit(), split).shuffleGrouping("spout");
                 b.setBolt("count", new JavaCount(), count).fieldsGrouping("split", new Fields("word"));
                 return b;
             }
@@ -317,12 +368,10 @@ public final class E2E {
             // The Java spout with the Rust bolts: what the bolts do without the spout's round trips.
             b.setSpout("spout", new JavaSpout(), sp);
         } else {
-            b.setSpout("spout", host ? new MultilangSpout(spout, "sentence") : new NativeShellSpout(spout, "sentence"), sp);
+            b.setSpout("spout", bridge.spout(spout, "sentence"), sp);
         }
-        b.setBolt("split", host ? new MultilangBolt(splitter, "word") : new NativeShellBolt(splitter, "word"), split)
-                .shuffleGrouping("spout");
-        b.setBolt("count", host ? new MultilangBolt(counter, "word", "count") : new NativeShellBolt(counter, "word", "count"),
-                count).fieldsGrouping("split", new Fields("word"));
+        b.setBolt("split", bridge.bolt(splitter, "word"), split).shuffleGrouping("spout");
+        b.setBolt("count", bridge.bolt(counter, "word", "count"), count).fieldsGrouping("split", new Fields("word"));
         return b;
     }
 
@@ -414,6 +463,7 @@ public final class E2E {
                             double secs = (System.nanoTime() - m0) / 1e9;
                             long[] h1 = latencySnapshot();
                             long rss = childrenRssKb();
+                            long jvmRss = selfRssKb();
                             long total = 0;
                             double sum = 0;
                             for (int i = 0; i <= MAX_MS; i++) {
@@ -430,12 +480,12 @@ public final class E2E {
                                     + "\"words\":%d,\"fails\":%d,\"sentences_per_s\":%.1f,\"words_per_s\":%.1f,"
                                     + "\"lat_p50_ms\":%d,\"lat_p99_ms\":%d,\"lat_mean_ms\":%.2f,\"lat_samples\":%d,"
                                     + "\"cpu_s\":%.2f,\"cpu_jvm_s\":%.2f,\"cpu_cores\":%.3f,\"cpu_us_per_sentence\":%.1f,"
-                                    + "\"children_rss_kb\":%d,\"first_ack_s\":%.2f,\"pending\":%d}",
+                                    + "\"children_rss_kb\":%d,\"jvm_rss_kb\":%d,\"first_ack_s\":%.2f,\"pending\":%d}",
                                     variant, input, shape, sp, split, count, rep, secs, s1 - s0, w1 - w0,
                                     f1 - f0, (s1 - s0) / secs, (w1 - w0) / secs, quantile(h1, total, 0.5),
                                     quantile(h1, total, 0.99), total == 0 ? 0 : sum / total, total,
                                     c1 - c0, j1 - j0, (c1 - c0) / secs, (s1 - s0) == 0 ? 0 : (c1 - c0) * 1e6 / (s1 - s0),
-                                    rss, firstAck, pending);
+                                    rss, jvmRss, firstAck, pending);
                             w.println(line);
                             System.out.println(line);
                             long k0 = System.nanoTime();
