@@ -167,6 +167,11 @@ public class InProcessBolt extends MultilangComponent<InProcessBolt> implements 
         }
     }
 
+    /** The component library's file, relative to the topology's code dir. */
+    public String library() {
+        return library;
+    }
+
     @Override
     public String toString() {
         return "InProcessBolt[" + library + ", " + Arrays.toString(command()) + "]";

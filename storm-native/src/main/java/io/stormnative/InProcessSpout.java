@@ -135,6 +135,11 @@ public class InProcessSpout extends MultilangComponent<InProcessSpout> implement
         }
     }
 
+    /** The component library's file, relative to the topology's code dir. */
+    public String library() {
+        return library;
+    }
+
     @Override
     public String toString() {
         return "InProcessSpout[" + library + ", " + Arrays.toString(command()) + "]";

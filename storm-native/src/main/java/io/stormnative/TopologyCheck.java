@@ -92,8 +92,13 @@ public final class TopologyCheck {
         if (command == null || command.length == 0) {
             return;
         }
-        String program = command[0];
-        if (codeDir.has(program) || onPathOrAbsolute(program)) {
+        // An in-process component's file is its library; its command's first word names the
+        // component inside it.
+        String library = component instanceof InProcessBolt b ? b.library()
+            : component instanceof InProcessSpout s ? s.library() : null;
+        String program = library != null ? library : command[0];
+        String what = library != null ? "library" : "program";
+        if (codeDir.has(program) || (library == null && onPathOrAbsolute(program))) {
             return;
         }
         String who = kind + " \"" + id + "\" (" + component.getClass().getSimpleName() + ")";
@@ -101,10 +106,10 @@ public final class TopologyCheck {
         String near = Names.nearest(name, codeDir.names());
         String holds = codeDir.describe();
         if (near != null) {
-            out.add(who + ": program \"" + program + "\" is not in the topology's resources/; did you mean \""
+            out.add(who + ": " + what + " \"" + program + "\" is not in the topology's resources/; did you mean \""
                 + near + "\"? Fix the command's first element. (" + holds + ")");
         } else {
-            out.add(who + ": program \"" + program + "\" is not in the topology's resources/: build it and put it"
+            out.add(who + ": " + what + " \"" + program + "\" is not in the topology's resources/: build it and put it"
                 + " into the jar's resources/ (e.g. `cargo xtask dist --from PATH`, or a resource entry in your"
                 + " pom), or fix the name. (" + holds + ")");
         }

@@ -70,6 +70,21 @@ class TopologyCheckTest {
     }
 
     @Test
+    void anInProcessComponentsLibraryIsWhatMustBeThere() {
+        TopologyCheck.CodeDir res = new TopologyCheck.CodeDir("resources/ of my.jar",
+            new TreeSet<>(List.of("libsplit_bolt.so", "split-bolt")));
+        TopologyBuilder ok = new TopologyBuilder();
+        ok.setBolt("split", new InProcessBolt("libsplit_bolt.so", new String[] {"split-bolt"}, "word"));
+        assertEquals(List.of(), TopologyCheck.problems(ok.createTopology(), res));
+        TopologyBuilder typo = new TopologyBuilder();
+        typo.setBolt("split", new InProcessBolt("libsplit_blot.so", new String[] {"split-bolt"}, "word"));
+        List<String> p = TopologyCheck.problems(typo.createTopology(), res);
+        assertEquals(1, p.size(), p.toString());
+        assertTrue(p.get(0).startsWith("bolt \"split\" (InProcessBolt): library \"libsplit_blot.so\" is not in the"
+            + " topology's resources/; did you mean \"libsplit_bolt.so\"?"), p.get(0));
+    }
+
+    @Test
     void nearestNames() {
         assertEquals("lowercase-bolt", Names.nearest("lowercse-bolt", List.of("count-bolt", "lowercase-bolt")));
         assertEquals("split-bolt", Names.nearest("splti-bolt", List.of("split-bolt", "count-bolt")));
