@@ -48,6 +48,7 @@ use crate::connection::{conf_limit, parse_setup, report, Session};
 use crate::frame::{Frame, DEFAULT_MAX_MESSAGE};
 use crate::logger::Capture;
 use crate::message::Setup;
+use crate::output::Format;
 use crate::spout::{self, Spout};
 
 /// A component driven by its host, message by message: what the JNI layer holds per task.
@@ -80,6 +81,40 @@ impl Core {
         Ok((Core { session, limit }, setup))
     }
 
+    /// Builds a component from its arguments (`wrap`: in the cli's wrapper, which applies the
+    /// conf's log level and warns about unknown keys), reads the setup and calls its `prepare`
+    /// or `open` (`first`); what that sends goes to `out`.
+    #[allow(clippy::too_many_arguments)]
+    fn start_component<C>(
+        app: &'static App,
+        args: &[String],
+        setup: &[u8],
+        out: &mut Vec<u8>,
+        wrap: impl FnOnce(cli::Started) -> C,
+        level: impl Fn(&C) -> LevelFilter,
+        first: impl FnOnce(&mut C, &Setup, &mut Session, &mut Vec<u8>) -> Result<(), String>,
+    ) -> Result<(C, Core), String> {
+        let started = cli::embedded_args(app, args).map_err(|e| format!("{}: {e}", app.name))?;
+        let (mut core, setup) = Core::start(setup, started.max_message)?;
+        let mut component = wrap(started);
+        let mut result = Err(String::new());
+        core.run(
+            &[],
+            out,
+            level(&component),
+            |session, out, _, _| result = first(&mut component, &setup, session, out),
+            |_, _| {},
+        );
+        match result {
+            Ok(()) => Ok((component, core)),
+            Err(e) if e.is_empty() => Err(format!(
+                "{}: the component panicked while starting",
+                app.name
+            )),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Runs `step` on `message` with this thread's log records captured, then moves the records
     /// at or above `level` to `out`. A panic drops what the step wrote, is reported, and
     /// `on_panic` writes what Storm must still hear.
@@ -92,7 +127,7 @@ impl Core {
         on_panic: impl FnOnce(&mut Vec<u8>, &[u8]),
     ) {
         let start = out.len();
-        let capture = Capture::start();
+        let capture = Capture::start_at(level);
         let frame = if message.len() > self.limit {
             Frame::Oversized {
                 len: message.len(),
@@ -104,7 +139,7 @@ impl Core {
         let limit = self.limit;
         let session = &mut self.session;
         let result = catch_unwind(AssertUnwindSafe(|| step(session, out, frame, limit)));
-        drain_at(out, level);
+        crate::output::drain_logs(out, Format::Smb1);
         drop(capture);
         if let Err(panic) = result {
             out.truncate(start);
@@ -118,29 +153,6 @@ impl Core {
             on_panic(out, message);
         }
     }
-}
-
-/// Moves the queued log records at `level` or above to `out`; drops the rest (they came from
-/// a component of the same library that logs at a more verbose level).
-fn drain_at(out: &mut Vec<u8>, level: LevelFilter) {
-    crate::logger::drain(|storm_level, msg| {
-        if level_allows(level, storm_level) {
-            crate::smb1::encode::log(out, storm_level, msg);
-        }
-    });
-}
-
-/// Whether `filter` lets a record of Storm level `storm_level` (0 trace .. 4 error) through.
-fn level_allows(filter: LevelFilter, storm_level: u8) -> bool {
-    let least = match filter {
-        LevelFilter::Off => return false,
-        LevelFilter::Error => 4,
-        LevelFilter::Warn => 3,
-        LevelFilter::Info => 2,
-        LevelFilter::Debug => 1,
-        LevelFilter::Trace => 0,
-    };
-    storm_level >= least
 }
 
 /// A bolt driven by its host: basic-bolt semantics, as under [`crate::run_bolt`].
@@ -169,25 +181,16 @@ impl<B: Bolt> EmbeddedBolt<B> {
         setup: &[u8],
         out: &mut Vec<u8>,
     ) -> Result<Self, String> {
-        let started = cli::embedded_args(app, args).map_err(|e| format!("{}: {e}", app.name))?;
-        let (mut core, setup) = Core::start(setup, started.max_message)?;
-        let mut bolt = BoltMain::new(app, started, make, Host::Embedded);
-        let level = bolt.level;
-        let mut prepared = Err(String::new());
-        core.run(
-            &[],
+        let (bolt, core) = Core::start_component(
+            app,
+            args,
+            setup,
             out,
-            level,
-            |session, out, _, _| {
-                prepared = bolt::prepare::<_, Smb1>(&mut bolt, &setup, session, out);
-            },
-            |_, _| {},
-        );
-        match prepared {
-            Ok(()) => Ok(EmbeddedBolt { bolt, core }),
-            Err(e) if e.is_empty() => Err(format!("{}: prepare panicked", app.name)),
-            Err(e) => Err(e),
-        }
+            |started| BoltMain::new(app, started, make, Host::Embedded),
+            |bolt| bolt.level,
+            bolt::prepare::<_, Smb1>,
+        )?;
+        Ok(EmbeddedBolt { bolt, core })
     }
 }
 
@@ -235,25 +238,16 @@ impl<S: Spout> EmbeddedSpout<S> {
         setup: &[u8],
         out: &mut Vec<u8>,
     ) -> Result<Self, String> {
-        let started = cli::embedded_args(app, args).map_err(|e| format!("{}: {e}", app.name))?;
-        let (mut core, setup) = Core::start(setup, started.max_message)?;
-        let mut spout = SpoutMain::new(app, started, make, Host::Embedded);
-        let level = spout.level;
-        let mut opened = Err(String::new());
-        core.run(
-            &[],
+        let (spout, core) = Core::start_component(
+            app,
+            args,
+            setup,
             out,
-            level,
-            |session, out, _, _| {
-                opened = spout::open::<_, Smb1>(&mut spout, &setup, session, out);
-            },
-            |_, _| {},
-        );
-        match opened {
-            Ok(()) => Ok(EmbeddedSpout { spout, core }),
-            Err(e) if e.is_empty() => Err(format!("{}: open panicked", app.name)),
-            Err(e) => Err(e),
-        }
+            |started| SpoutMain::new(app, started, make, Host::Embedded),
+            |spout| spout.level,
+            spout::open::<_, Smb1>,
+        )?;
+        Ok(EmbeddedSpout { spout, core })
     }
 }
 

@@ -430,25 +430,7 @@ fn as_jbytes(v: &mut [u8]) -> &mut [i8] {
 #[macro_export]
 macro_rules! export_bolt {
     ($name:literal, $app:expr, $make:expr) => {
-        const _: () = {
-            fn start(
-                args: &[::std::string::String],
-                setup: &[u8],
-                out: &mut ::std::vec::Vec<u8>,
-            ) -> ::std::result::Result<
-                ::std::boxed::Box<dyn $crate::embed::Embedded>,
-                ::std::string::String,
-            > {
-                $crate::embed::EmbeddedBolt::start(&$app, args, $make, setup, out).map(|c| {
-                    ::std::boxed::Box::new(c) as ::std::boxed::Box<dyn $crate::embed::Embedded>
-                })
-            }
-            static TABLE: $crate::inproc::Table = $crate::inproc::Table::bolt(start);
-            #[export_name = concat!("storm_multilang_component_", $name)]
-            extern "C" fn table() -> *const $crate::inproc::Table {
-                &TABLE
-            }
-        };
+        $crate::__export_component!(bolt, EmbeddedBolt, $name, $app, $make);
     };
 }
 
@@ -456,6 +438,16 @@ macro_rules! export_bolt {
 #[macro_export]
 macro_rules! export_spout {
     ($name:literal, $app:expr, $make:expr) => {
+        $crate::__export_component!(spout, EmbeddedSpout, $name, $app, $make);
+    };
+}
+
+/// What [`export_bolt!`](crate::export_bolt) and [`export_spout!`](crate::export_spout) write:
+/// the component's start function, its [`Table`], and the symbol that hands the table out.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __export_component {
+    ($kind:ident, $embedded:ident, $name:literal, $app:expr, $make:expr) => {
         const _: () = {
             fn start(
                 args: &[::std::string::String],
@@ -465,11 +457,11 @@ macro_rules! export_spout {
                 ::std::boxed::Box<dyn $crate::embed::Embedded>,
                 ::std::string::String,
             > {
-                $crate::embed::EmbeddedSpout::start(&$app, args, $make, setup, out).map(|c| {
+                $crate::embed::$embedded::start(&$app, args, $make, setup, out).map(|c| {
                     ::std::boxed::Box::new(c) as ::std::boxed::Box<dyn $crate::embed::Embedded>
                 })
             }
-            static TABLE: $crate::inproc::Table = $crate::inproc::Table::spout(start);
+            static TABLE: $crate::inproc::Table = $crate::inproc::Table::$kind(start);
             #[export_name = concat!("storm_multilang_component_", $name)]
             extern "C" fn table() -> *const $crate::inproc::Table {
                 &TABLE

@@ -27,7 +27,16 @@ static LOGGER: StormLogger = StormLogger;
 thread_local! {
     /// Records of this thread, while a test harness on it captures them (a count of the
     /// harnesses alive on this thread, and their records).
-    static CAPTURE: RefCell<(usize, Vec<(u8, String)>)> = const { RefCell::new((0, Vec::new())) };
+    static CAPTURE: RefCell<Captured> = const {
+        RefCell::new(Captured { captures: 0, records: Vec::new(), level: LevelFilter::Trace })
+    };
+}
+
+/// One thread's capture: how many are alive on it, their records, the level they keep.
+struct Captured {
+    captures: usize,
+    records: Vec<(u8, String)>,
+    level: LevelFilter,
 }
 
 struct StormLogger;
@@ -47,8 +56,12 @@ impl Log for StormLogger {
             // try_with: a record logged while this thread is being torn down goes to the queue.
             let _ = CAPTURE.try_with(|c| {
                 let mut c = c.borrow_mut();
-                if c.0 > 0 {
-                    c.1.extend(entry.take());
+                if c.captures > 0 {
+                    // Taken either way: a record below this thread's level is dropped here.
+                    let entry = entry.take();
+                    if record.level() <= c.level {
+                        c.records.extend(entry);
+                    }
                 }
             });
         }
@@ -100,7 +113,7 @@ pub fn parse_level(s: &str) -> Option<LevelFilter> {
 pub(crate) fn drain(mut write: impl FnMut(u8, &str)) {
     if CAPTURING.load(Ordering::Relaxed) > 0 {
         let records = CAPTURE
-            .try_with(|c| std::mem::take(&mut c.borrow_mut().1))
+            .try_with(|c| std::mem::take(&mut c.borrow_mut().records))
             .unwrap_or_default();
         for (level, msg) in records {
             write(level, &msg);
@@ -133,8 +146,19 @@ pub(crate) fn storm_level(level: log::Level) -> u8 {
 pub(crate) struct Capture(std::marker::PhantomData<*const ()>);
 
 impl Capture {
+    /// Captures every level (the test harness).
     pub(crate) fn start() -> Self {
-        CAPTURE.with(|c| c.borrow_mut().0 += 1);
+        Capture::start_at(LevelFilter::Trace)
+    }
+
+    /// Captures this thread's records at `level` or above and drops the others: a component in
+    /// a shared process ([`crate::embed`]) logs at its own level whatever the process-wide one.
+    pub(crate) fn start_at(level: LevelFilter) -> Self {
+        CAPTURE.with(|c| {
+            let mut c = c.borrow_mut();
+            c.captures += 1;
+            c.level = level;
+        });
         CAPTURING.fetch_add(1, Ordering::Relaxed);
         Capture(std::marker::PhantomData)
     }
@@ -145,9 +169,9 @@ impl Drop for Capture {
         CAPTURING.fetch_sub(1, Ordering::Relaxed);
         let _ = CAPTURE.try_with(|c| {
             let mut c = c.borrow_mut();
-            c.0 -= 1;
-            if c.0 == 0 {
-                c.1.clear();
+            c.captures -= 1;
+            if c.captures == 0 {
+                c.records.clear();
             }
         });
     }

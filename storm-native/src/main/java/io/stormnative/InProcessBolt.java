@@ -67,8 +67,6 @@ public class InProcessBolt extends MultilangComponent<InProcessBolt> implements 
         /** Tuples handed to the component and not yet acked or failed, by the id they were sent with. */
         private final HashMap<Long, Tuple> pending = new HashMap<>();
         private final BoltMsg msg = new BoltMsg();
-        /** Task ids for emits that asked for them, to hand back after the current answers. */
-        private final List<List<Integer>> taskIds = new ArrayList<>();
         private long nextId;
 
         Runtime(String library, String[] command, Map<String, Object> conf, TopologyContext context,
@@ -95,11 +93,6 @@ public class InProcessBolt extends MultilangComponent<InProcessBolt> implements 
                 return;
             }
             session.send(this);
-            // Task ids, each answered in turn (the component may emit and ask again).
-            while (!taskIds.isEmpty()) {
-                session.message().taskIds(taskIds.remove(0));
-                session.send(this);
-            }
         }
 
         @Override
@@ -145,7 +138,7 @@ public class InProcessBolt extends MultilangComponent<InProcessBolt> implements 
             if (task == 0) {
                 List<Integer> to = collector.emit(m.getStream(), anchors, m.getTuple());
                 if (m.areTaskIdsNeeded()) {
-                    taskIds.add(to);
+                    session.taskIdsLater(to);
                 }
             } else {
                 collector.emitDirect((int) task, m.getStream(), anchors, m.getTuple());

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,7 @@ final class InProcessSession {
     private final long handle;
     private final Smb1.Encoder message = new Smb1.Encoder();
     private final Smb1.Decoder decoder = new Smb1.Decoder();
+    private final ArrayDeque<List<Integer>> taskIds = new ArrayDeque<>();
     private byte[] answers = new byte[Smb1.IO_BUFFER];
     private boolean closed;
 
@@ -105,8 +107,26 @@ final class InProcessSession {
         return message;
     }
 
-    /** Hands the encoded message to the component and performs its answers. */
+    /**
+     * Hands the encoded message to the component and performs its answers, then hands back the
+     * task ids that emits asked for ({@link #taskIdsLater}), each in turn (the component may emit
+     * and ask again).
+     */
     void send(Answers to) {
+        call(to);
+        List<Integer> ids;
+        while ((ids = taskIds.poll()) != null) {
+            message.taskIds(ids);
+            call(to);
+        }
+    }
+
+    /** An emit's task ids, for the component once the current answers are performed. */
+    void taskIdsLater(List<Integer> ids) {
+        taskIds.add(ids);
+    }
+
+    private void call(Answers to) {
         message.finish();
         int n = InProcessNative.handle(handle, message.array(), 4, message.size() - 4, answers);
         if (n < 0) {

@@ -1,7 +1,6 @@
 package io.stormnative;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +87,6 @@ public class InProcessSpout extends MultilangComponent<InProcessSpout> implement
         final InProcessSession session;
         private final SpoutOutputCollector collector;
         private final SpoutMsg msg = new SpoutMsg();
-        private final List<List<Integer>> taskIds = new ArrayList<>();
 
         Runtime(String library, String[] command, Map<String, Object> conf, TopologyContext context,
                 SpoutOutputCollector collector) {
@@ -106,10 +104,6 @@ public class InProcessSpout extends MultilangComponent<InProcessSpout> implement
                 return;
             }
             session.send(this);
-            while (!taskIds.isEmpty()) {
-                session.message().taskIds(taskIds.remove(0));
-                session.send(this);
-            }
         }
 
         @Override
@@ -127,7 +121,7 @@ public class InProcessSpout extends MultilangComponent<InProcessSpout> implement
             if (task == 0) {
                 List<Integer> to = collector.emit(m.getStream(), m.getTuple(), id);
                 if (m.areTaskIdsNeeded()) {
-                    taskIds.add(to);
+                    session.taskIdsLater(to);
                 }
             } else {
                 collector.emitDirect((int) task, m.getStream(), m.getTuple(), id);
