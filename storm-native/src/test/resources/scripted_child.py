@@ -3,7 +3,7 @@
 
 It reads the raw pipe itself, so it can tell which messages arrived in one write of the host
 (mode chunks). Modes: ack, chunks, hold N, double, badanchor, taskids, silent, exit, logerror,
-spout, ackwaits.
+spout, ackwaits, chatty [N stderr lines first].
 """
 import json
 import os
@@ -41,6 +41,12 @@ def read_msg():
 def send(obj):
     os.write(1, (json.dumps(obj) + "\nend\n").encode())
 
+
+if mode == "chatty":
+    # megabytes on stderr before the handshake, then lines with every tuple (see below)
+    line = ("x" * 99 + "\n").encode()
+    for _ in range(arg or 50000):
+        os.write(2, line)
 
 setup = read_msg()
 with open(os.path.join(setup["pidDir"], str(os.getpid())), "w"):
@@ -91,6 +97,9 @@ while True:
             continue
         tid = m["id"]
         if mode == "ack":
+            send({"command": "ack", "id": tid})
+        elif mode == "chatty":
+            os.write(2, b"working on it\n" * 100)
             send({"command": "ack", "id": tid})
         elif mode == "chunks":
             send({"command": "emit", "anchors": [tid], "tuple": ["chunk", len(chunk)], "need_task_ids": False})
