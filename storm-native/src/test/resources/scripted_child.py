@@ -3,7 +3,7 @@
 
 It reads the raw pipe itself, so it can tell which messages arrived in one write of the host
 (mode chunks). Modes: ack, chunks, hold N, double, badanchor, taskids, silent, exit, logerror,
-spout, ackwaits, chatty [N stderr lines first].
+spout, ackwaits, exitwith STATUS, chatty [N stderr lines first].
 """
 import json
 import os
@@ -124,6 +124,13 @@ while True:
             sys.stderr.write("scripted child: boom\n")
             sys.stderr.flush()
             sys.exit(3)
+        elif mode == "exitwith":
+            # exits with status ARG on the 3rd tuple, the first two still unacked
+            held.append(tid)
+            if len(held) == 3:
+                sys.stderr.write("scripted child: leaving with %d\n" % arg)
+                sys.stderr.flush()
+                sys.exit(arg)
         elif mode == "logerror":
             send({"command": "log", "msg": "a warning from the child", "level": 3})
             send({"command": "error", "msg": "an error from the child"})

@@ -174,6 +174,13 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
         }
 
         void execute(Tuple input) {
+            if (failure.get() != null && running) {
+                // Storm's executor dies of the exception below; fail the input so that it is
+                // replayed at once rather than after the message timeout.
+                synchronized (collector) {
+                    collector.fail(input);
+                }
+            }
             throwIfDead();
             long id = nextId++;
             BoltMsg msg = new BoltMsg();
@@ -234,9 +241,28 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
             }
         }
 
+        /** Fails every tuple still in the child (it will never answer them); returns how many. */
+        private int failPending() {
+            List<Tuple> lost;
+            synchronized (pending) {
+                lost = new ArrayList<>(pending.values());
+                pending.clear();
+                pending.notifyAll();
+            }
+            synchronized (collector) {
+                for (Tuple in : lost) {
+                    collector.fail(in);
+                }
+            }
+            return lost.size();
+        }
+
         private void throwIfDead() {
             Throwable t = failure.get();
             if (t != null) {
+                if (running) {
+                    failPending(); // one execute may have added its tuple as the child died
+                }
                 throw new RuntimeException("multilang child died: " + child.describe(), t);
             }
         }
@@ -261,8 +287,8 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
                     LOG.info("multilang child of {}:{} ended after the bolt was stopped",
                         context.getThisComponentId(), context.getThisTaskId());
                 } else {
-                    die(new IOException("the multilang child's output ended (pipe to subprocess broken): "
-                        + child.describe(), e));
+                    die(new IOException("the multilang child ended its output (it exited or closed stdout): "
+                        + child.describeWhenGone(), e));
                 }
             } catch (Throwable t) {
                 die(t);
@@ -435,8 +461,12 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
                     context.getThisTaskId(), t.toString());
                 return;
             }
-            String message = String.format("Halting process: multilang bolt %s:%d died. %s",
-                context.getThisComponentId(), context.getThisTaskId(), child.describeWhenGone());
+            // The tuples in the child will never be answered: fail them now, so a reliable spout
+            // replays them at once instead of after topology.message.timeout.secs.
+            int lost = failPending();
+            String message = String.format("Halting process: multilang bolt %s:%d died, %d tuples in flight failed "
+                    + "for replay. %s", context.getThisComponentId(), context.getThisTaskId(), lost,
+                child.describeWhenGone());
             LOG.error(message, t);
             synchronized (collector) {
                 collector.reportError(t);

@@ -319,7 +319,7 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
         private RuntimeException dead(Exception e) {
             Throwable cause = failure.get();
             if (cause == null) {
-                cause = new IOException("the multilang child's pipe broke: " + child.describe(), e);
+                cause = new IOException("the multilang child's pipe broke: " + child.describeWhenGone(), e);
                 die(cause, false);
             }
             return new RuntimeException("multilang spout " + context.getThisComponentId() + ":"
