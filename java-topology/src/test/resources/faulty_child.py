@@ -4,6 +4,8 @@
 Modes:
   exitat N STATUS  acks the first N-1 tuples, holds the next ones, exits STATUS at tuple N+2
                    (a negative STATUS: killed by that signal)
+  print            prints a debugging line on stdout with every tuple, acks all
+  wrongfields      emits two values for one field anchored to tuple 3, acks all
   chatty MB        writes MB megabytes to stderr before the handshake and 50 lines per tuple, acks all
 """
 import json
@@ -56,6 +58,13 @@ while True:
             if args[1] < 0:
                 os.kill(os.getpid(), -args[1])
             sys.exit(args[1])
+    elif mode == "print":
+        os.write(1, b"debug: got a tuple\n")
+        send({"command": "ack", "id": m["id"]})
+    elif mode == "wrongfields":
+        if n == 3:
+            send({"command": "emit", "anchors": [m["id"]], "tuple": ["one", "too many"], "need_task_ids": False})
+        send({"command": "ack", "id": m["id"]})
     elif mode == "chatty":
         os.write(2, b"working on it\n" * 50)
         send({"command": "ack", "id": m["id"]})

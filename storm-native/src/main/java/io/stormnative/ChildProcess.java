@@ -46,6 +46,7 @@ final class ChildProcess {
     private final Process process;
     private final ISerializer serializer;
     private final BatchingOutput out;
+    private final ChildInput in;
     private final StderrPump stderr;
     private final Thread stderrThread;
     private volatile boolean closing;
@@ -60,6 +61,11 @@ final class ChildProcess {
         this.process = process;
         this.serializer = serializer;
         this.out = new BatchingOutput(process.getOutputStream());
+        // Only JSON needs a limit of ours: SMB1 frames have theirs (BinarySerializer.MAX_FRAME_CONF).
+        this.in = new ChildInput(process.getInputStream(), serializer instanceof JsonSerializer
+            ? HostSupport.positiveInt(conf, ChildInput.MAX_MESSAGE_CONF, ChildInput.DEFAULT_MAX_MESSAGE) : -1,
+            line -> LOG.warn("{}:{}: a line on the child's stdout that is not multilang, dropped: {}", componentId,
+                taskId, line));
         this.stderr = new StderrPump(process.getErrorStream(), process::isAlive, LoggerFactory.getLogger(componentId),
             componentId + ":" + taskId, () -> pid, conf, System::nanoTime, HostStats.of(componentId));
         this.stderrThread = new Thread(stderr,
@@ -90,7 +96,7 @@ final class ChildProcess {
         }
         ChildProcess child = new ChildProcess(command, conf, context, process, serializer);
         child.stderrThread.start();
-        serializer.initialize(child.out, process.getInputStream());
+        serializer.initialize(child.out, child.in);
         Map<String, Object> childConf = conf;
         if (serializer instanceof BinarySerializer) {
             // The serializer would hold messages back on a timer of its own; the host decides.
@@ -188,7 +194,48 @@ final class ChildProcess {
 
     /** The child's next message; one reading thread at a time. */
     ShellMsg read() throws IOException, NoOutputException {
-        return serializer.readShellMsg();
+        return decode(serializer);
+    }
+
+    /**
+     * The serializer's next message, with what Storm's JSON reader throws for a message it read
+     * but could not parse turned into an IllegalArgumentException (the stream goes on after it).
+     * Any other RuntimeException is undecodable as well; IOException and NoOutputException mean
+     * the stream cannot go on. HostDecodersFuzzTest holds this to that.
+     */
+    static ShellMsg decode(ISerializer serializer) throws IOException, NoOutputException {
+        try {
+            return serializer.readShellMsg();
+        } catch (StackOverflowError e) {
+            // json-smart parses nested values recursively; the message was read through its end.
+            throw new IllegalArgumentException("a message nested too deep to parse", e);
+        } catch (IOException e) {
+            // JsonSerializer wraps a message that is not JSON in an IOException, like a broken
+            // pipe; it has read that message through its end line, so the stream can go on.
+            if (e.getCause() != null && e.getCause().getClass().getSimpleName().equals("ParseException")) {
+                throw new IllegalArgumentException("not JSON: " + e.getCause().getMessage(), e);
+            }
+            throw e;
+        }
+    }
+
+    /** Who is told of lines dropped from the child's stdout (the component reports them). */
+    void onJunk(java.util.function.Consumer<String> c) {
+        in.onJunk(c);
+    }
+
+    /** The last bytes the child wrote to its stdout, printable, for reports of what it got wrong. */
+    String lastBytes() {
+        return in.lastBytes();
+    }
+
+    /**
+     * Whether the stream can be read on after a message that could not be decoded: Storm's JSON
+     * reader has consumed the bad message through its {@code end} line; after a bad frame of
+     * another serializer (SMB1) where the next one starts is unknown.
+     */
+    boolean resynchronises() {
+        return serializer instanceof JsonSerializer;
     }
 
     /** Marks the end as expected (Storm stopped the component), then ends the child. */

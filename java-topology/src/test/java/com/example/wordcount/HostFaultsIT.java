@@ -14,7 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.storm.LocalCluster;
+import org.apache.storm.topology.BasicOutputCollector;
+import org.apache.storm.topology.OutputFieldsDeclarer;
 import org.apache.storm.topology.TopologyBuilder;
+import org.apache.storm.topology.base.BaseBasicBolt;
+import org.apache.storm.tuple.Tuple;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -149,6 +153,49 @@ class HostFaultsIT {
             Set<Long> both = new HashSet<>(acked.keySet());
             both.retainAll(failed.keySet());
             assertEquals(Set.of(), both, "no tuple both acked and failed");
+        }
+    }
+
+    /**
+     * Garbage the stream survives: a debugging print on stdout (dropped, reported, every tuple
+     * acked), an emit real Storm refuses (two values for one field: reported, its input failed).
+     */
+    @Test
+    void garbageIsReportedAndTheStreamGoesOn() throws Exception {
+        String name = "garbage";
+        TopologyBuilder builder = new TopologyBuilder();
+        bolt(builder, "garbage-print", "print", "python3", CHILD.toString(), "print");
+        bolt(builder, "garbage-fields", "fields", "python3", CHILD.toString(), "wrongfields");
+        // Storm checks the number of fields when it builds a tuple for a consumer: give it one.
+        builder.setBolt("sink", new Sink(), 1).shuffleGrouping("fields");
+        cluster.submitTopology(name, Harness.conf(), builder.createTopology());
+        Results print = Results.of("garbage-print");
+        Results fields = Results.of("garbage-fields");
+        Harness.waitUntil("all answered", 60_000, () -> print.acked.events() == 10
+            && fields.acked.events() + fields.failed.events() == 10);
+        Map<String, List<String>> errors = errorsOf(name, List.of("print", "fields"));
+        Harness.killAndWaitForProcesses(cluster, name);
+        System.out.println("print: " + errors.get("print").get(0).lines().findFirst().orElse("") + " ("
+            + errors.get("print").size() + " errors)");
+        System.out.println("fields: " + errors.get("fields"));
+        assertTrue(errors.get("print").stream().allMatch(e -> e.contains("not multilang, dropped (")
+            && e.contains("debug: got a tuple")), errors.get("print").toString());
+        assertEquals(Map.of(3L, 1L), fields.failed.times(), "the input of the refused emit failed, once");
+        assertEquals(9, fields.acked.times().size());
+        assertTrue(errors.get("fields").stream().anyMatch(e -> e.contains("emit refused by Storm (Tuple created with "
+            + "wrong number of fields")), errors.get("fields").toString());
+    }
+
+    /** Takes anything, emits nothing. */
+    public static class Sink extends BaseBasicBolt {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void execute(Tuple input, BasicOutputCollector collector) {
+        }
+
+        @Override
+        public void declareOutputFields(OutputFieldsDeclarer declarer) {
         }
     }
 
