@@ -3,8 +3,8 @@
 
 It reads the raw pipe itself, so it can tell which messages arrived in one write of the host
 (mode chunks). Modes: ack, chunks, hold N, double, badanchor, taskids, silent, exit, logerror,
-spout, ackwaits, exitwith STATUS, slow, stuck, print, badjson, unterminated, wrongfields,
-unknowncmd, smb1badlength, chatty [N stderr lines first].
+spout, ackwaits, exitwith STATUS, slow, stuck, print, badjson, truncated, unterminated, wrongfields,
+unknowncmd, smb1badlength, spoutwrong, chatty [N stderr lines first].
 """
 import json
 import os
@@ -99,6 +99,11 @@ while True:
                 held = []
                 send({"command": "sync"})
                 continue
+            if c == "next" and mode == "spoutwrong" and len(seen) == 1:
+                # the first answer has three values for two fields; Storm refuses it
+                send({"command": "emit", "id": 1, "tuple": ["x", "y", "z"], "need_task_ids": False})
+                send({"command": "sync"})
+                continue
             if c == "next":
                 if mode == "ackwaits" and held:
                     for _ in held:
@@ -127,6 +132,9 @@ while True:
             if tid == "0":
                 os.write(1, b"{not json\nend\n")
             send({"command": "ack", "id": tid})
+        elif mode == "truncated":
+            os.write(1, b'{"command": "ack", "id": "')
+            sys.exit(0)
         elif mode == "unterminated":
             os.write(1, b"{" + b"x" * 200000)
         elif mode == "wrongfields":

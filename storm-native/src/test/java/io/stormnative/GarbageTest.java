@@ -86,6 +86,16 @@ class GarbageTest {
     }
 
     @Test
+    void aTruncatedMessageAtExitIsReportedWithItsBytesAndTheTupleFailed() throws Exception {
+        start(FakeStorm.conf(), "truncated");
+        List<Tuple> in = send(1);
+        MultilangBoltTest.waitFor("the death", () -> !out.errors.isEmpty());
+        assertEquals(in, out.fails);
+        String text = String.valueOf(out.errors.get(0).getMessage());
+        assertTrue(text.contains("exit status 0") && text.contains("{\"command\": \"ack\", \"id\": \""), text);
+    }
+
+    @Test
     void anEmitStormRefusesFailsItsAnchorAndTheChildGetsItsTaskIds() throws Exception {
         out.fields = 1;
         start(FakeStorm.conf(), "wrongfields");
