@@ -56,6 +56,16 @@ final class ChildInput extends FilterInputStream {
         onJunk = c;
     }
 
+    /**
+     * JSON: 0, always. A reader that sees bytes available reads on before it returns what it
+     * has; if those bytes are a line this stream drops, that read would wait for the child's next
+     * message while a whole one is already decoded.
+     */
+    @Override
+    public int available() throws IOException {
+        return maxMessage < 0 ? super.available() : 0;
+    }
+
     @Override
     public int read() throws IOException {
         byte[] one = new byte[1];
