@@ -3,7 +3,8 @@
 
 It reads the raw pipe itself, so it can tell which messages arrived in one write of the host
 (mode chunks). Modes: ack, chunks, hold N, double, badanchor, taskids, silent, exit, logerror,
-spout, ackwaits.
+spout, ackwaits, exitwith STATUS, slow, stuck, print, badjson, truncated, unterminated, wrongfields,
+unknowncmd, smb1badlength, spoutwrong, chatty [N stderr lines first].
 """
 import json
 import os
@@ -42,12 +43,36 @@ def send(obj):
     os.write(1, (json.dumps(obj) + "\nend\n").encode())
 
 
+if mode == "smb1badlength":
+    # SMB1: the setup frame (after the 5-byte magic), a pid frame, then a frame whose length is a lie
+    import struct
+    data = b""
+    while len(data) < 9 or len(data) < 9 + struct.unpack(">I", data[5:9])[0]:
+        data += os.read(0, 1 << 16)
+    os.write(1, struct.pack(">IBi", 5, 0x10, os.getpid()))
+    os.write(1, struct.pack(">I", 0xFFFFFFF0) + b"\x12garbage after a bad length")
+    time.sleep(60)
+    sys.exit(0)
+
+if mode == "chatty":
+    # megabytes on stderr before the handshake, then lines with every tuple (see below)
+    line = ("x" * 99 + "\n").encode()
+    for _ in range(arg or 50000):
+        os.write(2, line)
+
 setup = read_msg()
 with open(os.path.join(setup["pidDir"], str(os.getpid())), "w"):
     pass
 send({"pid": os.getpid()})
 
 if mode == "silent":
+    while True:
+        time.sleep(60)
+
+if mode == "stuck":
+    # alive, but reads nothing more: the host's writes fill the pipe and then block
+    sys.stderr.write("scripted child: stuck\n")
+    sys.stderr.flush()
     while True:
         time.sleep(60)
 
@@ -74,6 +99,11 @@ while True:
                 held = []
                 send({"command": "sync"})
                 continue
+            if c == "next" and mode == "spoutwrong" and len(seen) == 1:
+                # the first answer has three values for two fields; Storm refuses it
+                send({"command": "emit", "id": 1, "tuple": ["x", "y", "z"], "need_task_ids": False})
+                send({"command": "sync"})
+                continue
             if c == "next":
                 if mode == "ackwaits" and held:
                     for _ in held:
@@ -91,6 +121,30 @@ while True:
             continue
         tid = m["id"]
         if mode == "ack":
+            send({"command": "ack", "id": tid})
+        elif mode == "slow":
+            time.sleep(0.01)  # 10 ms a tuple, heartbeats answered in turn
+            send({"command": "ack", "id": tid})
+        elif mode == "print":
+            os.write(1, b"debug: got a tuple\n")
+            send({"command": "ack", "id": tid})
+        elif mode == "badjson":
+            if tid == "0":
+                os.write(1, b"{not json\nend\n")
+            send({"command": "ack", "id": tid})
+        elif mode == "truncated":
+            os.write(1, b'{"command": "ack", "id": "')
+            sys.exit(0)
+        elif mode == "unterminated":
+            os.write(1, b"{" + b"x" * 200000)
+        elif mode == "wrongfields":
+            send({"command": "emit", "anchors": [tid], "tuple": ["a", "b"]})
+            send({"command": "ack", "id": tid})
+        elif mode == "unknowncmd":
+            send({"command": "bogus", "payload": "y" * 1000})
+            send({"command": "ack", "id": tid})
+        elif mode == "chatty":
+            os.write(2, b"working on it\n" * 100)
             send({"command": "ack", "id": tid})
         elif mode == "chunks":
             send({"command": "emit", "anchors": [tid], "tuple": ["chunk", len(chunk)], "need_task_ids": False})
@@ -115,6 +169,13 @@ while True:
             sys.stderr.write("scripted child: boom\n")
             sys.stderr.flush()
             sys.exit(3)
+        elif mode == "exitwith":
+            # exits with status ARG on the 3rd tuple, the first two still unacked
+            held.append(tid)
+            if len(held) == 3:
+                sys.stderr.write("scripted child: leaving with %d\n" % arg)
+                sys.stderr.flush()
+                sys.exit(arg)
         elif mode == "logerror":
             send({"command": "log", "msg": "a warning from the child", "level": 3})
             send({"command": "error", "msg": "an error from the child"})

@@ -1,17 +1,13 @@
 package io.stormnative;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.storm.multilang.BoltMsg;
@@ -41,7 +37,6 @@ import org.slf4j.LoggerFactory;
 final class ChildProcess {
     /** Storm's own conf key for the serializer class. */
     static final String SERIALIZER_CONF = "topology.multilang.serializer";
-    private static final int STDERR_LINES_KEPT = 20;
 
     private static final Logger LOG = LoggerFactory.getLogger(ChildProcess.class);
 
@@ -51,19 +46,29 @@ final class ChildProcess {
     private final Process process;
     private final ISerializer serializer;
     private final BatchingOutput out;
-    private final ArrayDeque<String> lastStderr = new ArrayDeque<>();
+    private final ChildInput in;
+    private final StderrPump stderr;
     private final Thread stderrThread;
     private volatile boolean closing;
+    private volatile boolean handshakeTimedOut;
     private Number pid;
 
-    private ChildProcess(String[] command, TopologyContext context, Process process, ISerializer serializer) {
+    private ChildProcess(String[] command, Map<String, Object> conf, TopologyContext context, Process process,
+                         ISerializer serializer) {
         this.command = command;
         this.componentId = context.getThisComponentId();
         this.taskId = context.getThisTaskId();
         this.process = process;
         this.serializer = serializer;
         this.out = new BatchingOutput(process.getOutputStream());
-        this.stderrThread = new Thread(this::drainStderr,
+        // Only JSON needs a limit of ours: SMB1 frames have theirs (BinarySerializer.MAX_FRAME_CONF).
+        this.in = new ChildInput(process.getInputStream(), serializer instanceof JsonSerializer
+            ? HostSupport.positiveInt(conf, ChildInput.MAX_MESSAGE_CONF, ChildInput.DEFAULT_MAX_MESSAGE) : -1,
+            line -> LOG.warn("{}:{}: a line on the child's stdout that is not multilang, dropped: {}", componentId,
+                taskId, line));
+        this.stderr = new StderrPump(process.getErrorStream(), process::isAlive, LoggerFactory.getLogger(componentId),
+            componentId + ":" + taskId, () -> pid, conf, System::nanoTime, HostStats.of(componentId));
+        this.stderrThread = new Thread(stderr,
             "multilang-stderr-" + componentId + "-" + taskId);
         this.stderrThread.setDaemon(true);
     }
@@ -81,39 +86,69 @@ final class ChildProcess {
         if (codeDir != null) {
             builder.directory(new File(codeDir));
         }
+        String component = context.getThisComponentId();
+        int task = context.getThisTaskId();
         Process process;
         try {
             process = builder.start();
         } catch (IOException e) {
-            throw new RuntimeException("cannot start multilang child " + Arrays.toString(command)
-                + " in " + codeDir + ": " + e.getMessage(), e);
+            throw logged(component, LaunchFailure.notStarted(component, task, command, codeDir, e));
         }
-        ChildProcess child = new ChildProcess(command, context, process, serializer);
+        ChildProcess child = new ChildProcess(command, conf, context, process, serializer);
         child.stderrThread.start();
-        serializer.initialize(child.out, process.getInputStream());
+        serializer.initialize(child.out, child.in);
         Map<String, Object> childConf = conf;
         if (serializer instanceof BinarySerializer) {
             // The serializer would hold messages back on a timer of its own; the host decides.
             childConf = new HashMap<>(conf);
             childConf.put(BinarySerializer.FLUSH_WINDOW_CONF, 0);
         }
+        // A child that never answers would hold the executor in prepare for good (JsonSerializer
+        // waits without a limit): the subprocess timeout applies to the handshake as well.
+        long timeoutNanos = HostSupport.timeoutNanos(conf);
+        ScheduledFuture<?> deadline = HostThreads.after(timeoutNanos, () -> {
+            child.handshakeTimedOut = true;
+            child.kill();
+        });
         try {
             child.out.passThroughFlush = true;
             child.pid = serializer.connect(childConf, context);
             child.out.passThroughFlush = false;
         } catch (IOException | NoOutputException | RuntimeException e) {
+            deadline.cancel(false);
             child.destroy();
-            throw new RuntimeException("multilang child " + Arrays.toString(command) + " in " + codeDir
-                + " failed the handshake: " + e + "; " + child.describeWhenGone(), e);
+            Throwable cause = child.handshakeTimedOut
+                ? new IOException("no answer within " + timeoutNanos / 1_000_000_000L
+                    + " s (topology.subprocess.timeout.secs): killed", e)
+                : e;
+            throw logged(component, LaunchFailure.handshakeFailed(component, task, command, codeDir, cause,
+                child.describeWhenGone()));
         }
+        deadline.cancel(false);
         if (child.pid == null) {
             child.destroy();
-            throw new RuntimeException("multilang child " + Arrays.toString(command)
-                + " answered the handshake without a pid; " + child.describeWhenGone());
+            throw logged(component, new IllegalStateException(component + ":" + task + ": its multilang child "
+                + Arrays.toString(command) + " answered the handshake without a pid; " + child.describeWhenGone()));
         }
         LOG.info("launched multilang child {} for {}:{}, pid {}, serializer {}", Arrays.toString(command),
             child.componentId, child.taskId, child.pid, serializer.getClass().getName());
         return child;
+    }
+
+    /**
+     * Logs a launch failure before it is thrown (Storm then reports it and halts the worker): in
+     * full the first time for its component and cause in this JVM, in one line after that, so the
+     * tasks of one component (or a relaunch) do not repeat the whole story.
+     */
+    private static RuntimeException logged(String component, RuntimeException e) {
+        String message = e.getMessage();
+        if (LaunchFailure.firstOfItsKind(component, message)) {
+            LOG.error(message);
+        } else {
+            LOG.error("{} (as logged before for {})", message.substring(0, message.indexOf(": ") + 2)
+                + "cannot start its multilang child: same cause", component);
+        }
+        return e;
     }
 
     private static ISerializer newSerializer(Map<String, Object> conf) {
@@ -159,7 +194,51 @@ final class ChildProcess {
 
     /** The child's next message; one reading thread at a time. */
     ShellMsg read() throws IOException, NoOutputException {
-        return serializer.readShellMsg();
+        return decode(serializer);
+    }
+
+    /**
+     * The serializer's next message, with what Storm's JSON reader throws for a message it read
+     * but could not parse turned into an IllegalArgumentException (the stream goes on after it).
+     * Any other RuntimeException is undecodable as well; IOException and NoOutputException mean
+     * the stream cannot go on. HostDecodersFuzzTest holds this to that.
+     */
+    static ShellMsg decode(ISerializer serializer) throws IOException, NoOutputException {
+        try {
+            return serializer.readShellMsg();
+        } catch (StackOverflowError e) {
+            // json-smart parses nested values recursively; the message was read through its end.
+            throw new IllegalArgumentException("a message nested too deep to parse", e);
+        } catch (IOException e) {
+            // JsonSerializer wraps a message that is not JSON in an IOException, like a broken
+            // pipe; it has read that message through its end line, so the stream can go on.
+            // Only JsonSerializer's: SMB1 also wraps json-smart's ParseException (a bad tag-09
+            // value), in a frame after which it cannot go on (found by HostDecodersFuzzTest).
+            if (serializer instanceof JsonSerializer && e.getCause() != null
+                && e.getCause().getClass().getSimpleName().equals("ParseException")) {
+                throw new IllegalArgumentException("not JSON: " + e.getCause().getMessage(), e);
+            }
+            throw e;
+        }
+    }
+
+    /** Who is told of lines dropped from the child's stdout (the component reports them). */
+    void onJunk(java.util.function.Consumer<String> c) {
+        in.onJunk(c);
+    }
+
+    /** The last bytes the child wrote to its stdout, printable, for reports of what it got wrong. */
+    String lastBytes() {
+        return in.lastBytes();
+    }
+
+    /**
+     * Whether the stream can be read on after a message that could not be decoded: Storm's JSON
+     * reader has consumed the bad message through its {@code end} line; after a bad frame of
+     * another serializer (SMB1) where the next one starts is unknown.
+     */
+    boolean resynchronises() {
+        return serializer instanceof JsonSerializer;
     }
 
     /** Marks the end as expected (Storm stopped the component), then ends the child. */
@@ -205,7 +284,7 @@ final class ChildProcess {
         StringBuilder s = new StringBuilder();
         s.append("command ").append(Arrays.toString(command)).append(", pid ").append(pid);
         if (!process.isAlive()) {
-            s.append(", exit status ").append(process.exitValue());
+            s.append(", ").append(LaunchFailure.exitStatus(process.exitValue()));
         }
         s.append(stderrTail());
         return s.toString();
@@ -226,31 +305,11 @@ final class ChildProcess {
     }
 
     private String stderrTail() {
-        synchronized (lastStderr) {
-            if (lastStderr.isEmpty()) {
-                return "";
-            }
-            return "; its last stderr lines:\n  " + String.join("\n  ", lastStderr);
+        List<String> lines = stderr.lastLines();
+        if (lines.isEmpty()) {
+            return "";
         }
-    }
-
-    /** Logs the child's stderr at INFO as it comes (stock Storm only looks after each write). */
-    private void drainStderr() {
-        Logger childLog = LoggerFactory.getLogger(componentId);
-        InputStream err = process.getErrorStream();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(err, StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null; ) {
-                childLog.info("stderr of {}:{} (pid {}): {}", componentId, taskId, pid, line);
-                synchronized (lastStderr) {
-                    if (lastStderr.size() == STDERR_LINES_KEPT) {
-                        lastStderr.removeFirst();
-                    }
-                    lastStderr.addLast(line);
-                }
-            }
-        } catch (IOException e) {
-            // the stream closes when the child ends
-        }
+        return "; its last stderr lines:\n  " + String.join("\n  ", lines);
     }
 
     /**

@@ -21,6 +21,11 @@ final class HostStats {
     /** Writes the watchdog made for bytes the executor thread had held (its next input was not ours). */
     final LongAdder heldWrites = new LongAdder();
 
+    /** Lines of the children's stderr written to the worker log. */
+    final LongAdder stderrLogged = new LongAdder();
+    /** Lines of the children's stderr the rate limit dropped (each drop is said in a summary line). */
+    final LongAdder stderrDropped = new LongAdder();
+
     static HostStats of(String componentId) {
         return BY_COMPONENT.computeIfAbsent(componentId, k -> new HostStats());
     }

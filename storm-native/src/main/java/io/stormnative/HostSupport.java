@@ -23,6 +23,14 @@ final class HostSupport {
         return ObjectReader.getInt(secs, 30) * 1_000_000_000L;
     }
 
+    /** Lines of non-protocol text on a child's stdout reported one by one before only every 1000th is. */
+    static final int JUNK_REPORTED = 10;
+
+    /** What the child sent, cut short for a report. */
+    static String cut(String s) {
+        return s.length() <= 200 ? s : s.substring(0, 200) + "... (" + s.length() + " chars)";
+    }
+
     static boolean localMode(Map<String, Object> conf) {
         return "local".equals(conf.get(Config.STORM_CLUSTER_MODE));
     }

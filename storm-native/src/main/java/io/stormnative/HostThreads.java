@@ -4,6 +4,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,6 +38,11 @@ final class HostThreads {
     }
 
     private HostThreads() {
+    }
+
+    /** Runs {@code r} on the watchdog thread after {@code nanos}; {@code r} must not block. */
+    static ScheduledFuture<?> after(long nanos, Runnable r) {
+        return WATCHDOG.schedule(r, nanos, TimeUnit.NANOSECONDS);
     }
 
     static void watch(Watched w) {

@@ -60,6 +60,8 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
     static final String HEARTBEAT_STREAM = "__heartbeat";
     /** How long bytes may be held when the executor's next input is not for this task. */
     static final long HOLD_NANOS = 2_000_000;
+    /** Undecodable messages a bolt skips before it decides its child does not speak multilang. */
+    static final int MAX_GARBAGE = 100;
 
     private static final Logger LOG = LoggerFactory.getLogger(MultilangBolt.class);
 
@@ -156,6 +158,10 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
         /** The next tuple id; the executor thread's alone. */
         private long nextId;
         private final Thread reader;
+        /** Undecodable messages so far; the reader thread's alone. */
+        private int garbageSeen;
+        /** Lines dropped from the child's stdout; the reader thread's alone. */
+        private long junkLines;
         private volatile boolean running = true;
         private volatile long lastHeard = System.nanoTime();
         private volatile long lastHeartbeat = System.nanoTime();
@@ -178,6 +184,13 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
             this.moreInput = moreInput;
             this.stats = HostStats.of(context.getThisComponentId());
             this.child = ChildProcess.launch(command, conf, context);
+            this.child.onJunk(line -> {
+                long n = ++junkLines;
+                if (n <= HostSupport.JUNK_REPORTED || n % 1000 == 0) {
+                    report("a line on the child's stdout that is not multilang, dropped (" + n + " so far; "
+                        + HostSupport.JUNK_REPORTED + " are reported, then every 1000th): " + line);
+                }
+            });
             this.reader = new Thread(this::readLoop,
                 "multilang-bolt-reader-" + context.getThisComponentId() + "-" + context.getThisTaskId());
             this.reader.setDaemon(true);
@@ -189,6 +202,13 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
         }
 
         void execute(Tuple input) {
+            if (failure.get() != null && running) {
+                // Storm's executor dies of the exception below; fail the input so that it is
+                // replayed at once rather than after the message timeout.
+                synchronized (collector) {
+                    collector.fail(input);
+                }
+            }
             throwIfDead();
             long id = nextId++;
             BoltMsg msg = new BoltMsg();
@@ -198,7 +218,16 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
             msg.setTask(input.getSourceTask());
             msg.setTuple(input.getValues());
             try {
-                awaitRoom();
+                try {
+                    awaitRoom();
+                } catch (RuntimeException dead) {
+                    if (failure.get() != null && running) {
+                        synchronized (collector) {
+                            collector.fail(input); // the child died while this one waited for room
+                        }
+                    }
+                    throw dead;
+                }
                 synchronized (pending) {
                     pending.put(id, input);
                 }
@@ -249,9 +278,28 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
             }
         }
 
+        /** Fails every tuple still in the child (it will never answer them); returns how many. */
+        private int failPending() {
+            List<Tuple> lost;
+            synchronized (pending) {
+                lost = new ArrayList<>(pending.values());
+                pending.clear();
+                pending.notifyAll();
+            }
+            synchronized (collector) {
+                for (Tuple in : lost) {
+                    collector.fail(in);
+                }
+            }
+            return lost.size();
+        }
+
         private void throwIfDead() {
             Throwable t = failure.get();
             if (t != null) {
+                if (running) {
+                    failPending(); // one execute may have added its tuple as the child died
+                }
                 throw new RuntimeException("multilang child died: " + child.describe(), t);
             }
         }
@@ -259,7 +307,15 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
         private void readLoop() {
             try {
                 while (true) {
-                    ShellMsg msg = child.read();
+                    ShellMsg msg;
+                    try {
+                        msg = child.read();
+                    } catch (RuntimeException e) {
+                        if (!running || !garbage(e)) {
+                            return;
+                        }
+                        continue;
+                    }
                     if (!running) {
                         return; // stopped: whatever the child still says has no tuple to go to
                     }
@@ -276,12 +332,35 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
                     LOG.info("multilang child of {}:{} ended after the bolt was stopped",
                         context.getThisComponentId(), context.getThisTaskId());
                 } else {
-                    die(new IOException("the multilang child's output ended (pipe to subprocess broken): "
-                        + child.describe(), e));
+                    die(new IOException("the multilang child's output ended or could not be read (" + e.getMessage()
+                        + "): " + child.describeWhenGone() + "; the last bytes it wrote: " + child.lastBytes(), e));
                 }
             } catch (Throwable t) {
                 die(t);
             }
+        }
+
+        /**
+         * A message the serializer could not decode. JSON: reported and skipped, the stream goes
+         * on after its {@code end} line (up to {@value MultilangBolt#MAX_GARBAGE} such messages:
+         * then this is no multilang child). Other serializers: the bolt dies (Storm restarts it).
+         *
+         * @return whether to read on
+         */
+        private boolean garbage(RuntimeException e) {
+            String what = "a message from the child that is not multilang (" + e + "); the last bytes it wrote: "
+                + child.lastBytes();
+            if (!child.resynchronises()) {
+                die(new IOException(what + "; the stream cannot be resynchronised", e));
+                return false;
+            }
+            if (++garbageSeen > MAX_GARBAGE) {
+                die(new IOException(what + "; " + MAX_GARBAGE + " such messages: not a multilang child?", e));
+                return false;
+            }
+            report(what + ": skipped; the tuples it concerned stay in flight until the child answers them or "
+                + "they time out");
+            return true;
         }
 
         private void handle(ShellMsg msg) throws IOException {
@@ -307,7 +386,8 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
                         report(problem);
                     }
                 }
-                default -> report("unknown command from the child: " + command);
+                default -> report("unknown command from the child: " + HostSupport.cut(command) + ", skipped; the last bytes "
+                    + "read: " + child.lastBytes());
             }
         }
 
@@ -353,21 +433,43 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
                 }
             }
             long task = msg.getTask();
-            if (task == 0) {
-                List<Integer> to;
+            List<Integer> to = List.of();
+            try {
                 synchronized (collector) {
-                    to = collector.emit(msg.getStream(), anchors, msg.getTuple());
+                    if (task == 0) {
+                        to = collector.emit(msg.getStream(), anchors, msg.getTuple());
+                    } else {
+                        collector.emitDirect((int) task, msg.getStream(), anchors, msg.getTuple());
+                    }
                 }
-                if (msg.areTaskIdsNeeded()) {
-                    child.queueTaskIds(to);
-                    child.drain();
+            } catch (RuntimeException e) {
+                // Storm refused it (wrong number of fields, an undeclared stream, ...): the inputs it
+                // came from cannot be processed as the child meant, so they fail (and are replayed).
+                int failed = 0;
+                for (Tuple a : anchors) {
+                    Long id = null;
+                    synchronized (pending) {
+                        for (Map.Entry<Long, Tuple> en : pending.entrySet()) {
+                            if (en.getValue() == a) {
+                                id = en.getKey();
+                                break;
+                            }
+                        }
+                    }
+                    if (id != null) {
+                        finish(id, false);
+                        failed++;
+                    }
                 }
-            } else {
-                synchronized (collector) {
-                    collector.emitDirect((int) task, msg.getStream(), anchors, msg.getTuple());
-                }
+                report("emit refused by Storm (" + e.getMessage() + "): " + HostSupport.cut(msg.getTuple() + " on stream "
+                    + msg.getStream()) + "; " + failed + " anchor tuple(s) failed");
+            }
+            if (task == 0 && msg.areTaskIdsNeeded()) {
+                child.queueTaskIds(to); // the child waits for them, even for a refused emit
+                child.drain();
             }
         }
+
 
         private static Long parseId(Object wireId) {
             if (wireId instanceof Number) {
@@ -402,7 +504,8 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
             }
             if (now - lastHeard > timeoutNanos) {
                 IOException silent = new IOException("the multilang child did not answer for "
-                    + (now - lastHeard) / 1_000_000 + " ms (topology.subprocess.timeout.secs): killed");
+                    + (now - lastHeard) / 1_000_000 + " ms (topology.subprocess.timeout.secs): killed; the last bytes "
+                    + "it wrote: " + child.lastBytes());
                 HostThreads.WRITERS.execute(() -> die(silent)); // die waits for the child: not here
                 return;
             }
@@ -450,8 +553,12 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
                     context.getThisTaskId(), t.toString());
                 return;
             }
-            String message = String.format("Halting process: multilang bolt %s:%d died. %s",
-                context.getThisComponentId(), context.getThisTaskId(), child.describeWhenGone());
+            // The tuples in the child will never be answered: fail them now, so a reliable spout
+            // replays them at once instead of after topology.message.timeout.secs.
+            int lost = failPending();
+            String message = String.format("Halting process: multilang bolt %s:%d died, %d tuples in flight failed "
+                    + "for replay. %s", context.getThisComponentId(), context.getThisTaskId(), lost,
+                child.describeWhenGone());
             LOG.error(message, t);
             synchronized (collector) {
                 collector.reportError(t);

@@ -144,6 +144,9 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
         /** The child's emits performed so far. */
         private long emits;
         private boolean active = true;
+        private int garbageSeen;
+        /** Lines dropped from the child's stdout; the executor thread's alone. */
+        private long junkLines;
         /** Since when the executor thread waits on the child (a read or a write); 0 when it does not. */
         private volatile long blockedSince;
         /** Bytes queued by ack/fail that no nextTuple has written yet. */
@@ -161,6 +164,13 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
             this.refillAt = pipeline / 2;
             this.timeoutNanos = HostSupport.timeoutNanos(conf);
             this.child = ChildProcess.launch(command, conf, context);
+            this.child.onJunk(line -> {
+                long n = ++junkLines;
+                if (n <= HostSupport.JUNK_REPORTED || n % 1000 == 0) {
+                    report("a line on the child's stdout that is not multilang, dropped (" + n + " so far; "
+                        + HostSupport.JUNK_REPORTED + " are reported, then every 1000th): " + line);
+                }
+            });
             this.stats = HostStats.of(context.getThisComponentId());
         }
 
@@ -269,6 +279,16 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
                 blockedSince = System.nanoTime();
                 try {
                     msg = child.read();
+                } catch (RuntimeException e) {
+                    // Undecodable. JSON goes on after the bad message's end line; SMB1 cannot.
+                    String what = "a message from the child that is not multilang (" + e + "); the last bytes it "
+                        + "wrote: " + child.lastBytes();
+                    if (!child.resynchronises() || ++garbageSeen > MultilangBolt.MAX_GARBAGE) {
+                        throw new IOException(what + (child.resynchronises() ? "; too many such messages"
+                            : "; the stream cannot be resynchronised"), e);
+                    }
+                    report(what + ": skipped");
+                    continue;
                 } finally {
                     blockedSince = 0;
                 }
@@ -298,7 +318,8 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
                             report(problem);
                         }
                     }
-                    default -> report("unknown command from the child: " + command);
+                    default -> report("unknown command from the child: " + HostSupport.cut(command)
+                        + ", skipped; the last bytes read: " + child.lastBytes());
                 }
             }
         }
@@ -307,14 +328,26 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
             emits++;
             Object id = msg.getId();
             long task = msg.getTask();
-            if (task == 0) {
-                List<Integer> to = collector.emit(msg.getStream(), msg.getTuple(), id);
-                if (msg.areTaskIdsNeeded()) {
-                    child.queueTaskIds(to);
-                    child.drain();
+            List<Integer> to = List.of();
+            try {
+                if (task == 0) {
+                    to = collector.emit(msg.getStream(), msg.getTuple(), id);
+                } else {
+                    collector.emitDirect((int) task, msg.getStream(), msg.getTuple(), id);
                 }
-            } else {
-                collector.emitDirect((int) task, msg.getStream(), msg.getTuple(), id);
+            } catch (RuntimeException e) {
+                // Storm refused it (wrong number of fields, an undeclared stream, ...): the child
+                // is told it failed, as if downstream had failed it, so a reliable child replays it.
+                report("emit refused by Storm (" + e.getMessage() + "): " + HostSupport.cut(msg.getTuple()
+                    + " on stream " + msg.getStream()) + (id == null ? "" : "; id " + id + " failed back to the child"));
+                if (id != null) {
+                    send("fail", id);
+                    held = true;
+                }
+            }
+            if (task == 0 && msg.areTaskIdsNeeded()) {
+                child.queueTaskIds(to); // the child waits for them, even for a refused emit
+                child.drain();
             }
         }
 
@@ -334,7 +367,7 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
         private RuntimeException dead(Exception e) {
             Throwable cause = failure.get();
             if (cause == null) {
-                cause = new IOException("the multilang child's pipe broke: " + child.describe(), e);
+                cause = new IOException("the multilang child's pipe broke: " + child.describeWhenGone(), e);
                 die(cause, false);
             }
             return new RuntimeException("multilang spout " + context.getThisComponentId() + ":"
@@ -351,7 +384,8 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
             long blocked = blockedSince;
             if (blocked != 0 && now - blocked > timeoutNanos) {
                 IOException silent = new IOException("the multilang child did not answer for "
-                    + (now - blocked) / 1_000_000 + " ms (topology.subprocess.timeout.secs): killed");
+                    + (now - blocked) / 1_000_000 + " ms (topology.subprocess.timeout.secs): killed; the last bytes "
+                    + "it wrote: " + child.lastBytes());
                 HostThreads.WRITERS.execute(() -> die(silent, true)); // die waits for the child: not here
                 return;
             }

@@ -73,8 +73,15 @@ final class FakeStorm {
         final List<Tuple> fails = new CopyOnWriteArrayList<>();
         final List<Throwable> errors = new CopyOnWriteArrayList<>();
 
+        /** If set, an emit on the default stream with another number of values throws, as Storm's TupleImpl. */
+        volatile Integer fields;
+
         @Override
         public List<Integer> emit(String streamId, Collection<Tuple> anchors, List<Object> tuple) {
+            if (fields != null && "default".equals(streamId) && tuple.size() != fields) {
+                throw new IllegalArgumentException("Tuple created with wrong number of fields. Expected " + fields
+                    + " fields but got " + tuple.size() + " fields");
+            }
             emits.add(new Emit(streamId, List.copyOf(anchors), tuple, null, Thread.currentThread().getName()));
             return List.of(7, 8);
         }
@@ -121,8 +128,15 @@ final class FakeStorm {
         final List<Emit> emits = new CopyOnWriteArrayList<>();
         final List<Throwable> errors = new CopyOnWriteArrayList<>();
 
+        /** If set, an emit with another number of values throws, as Storm's TupleImpl. */
+        volatile Integer fields;
+
         @Override
         public List<Integer> emit(String streamId, List<Object> tuple, Object messageId) {
+            if (fields != null && tuple.size() != fields) {
+                throw new IllegalArgumentException("Tuple created with wrong number of fields. Expected " + fields
+                    + " fields but got " + tuple.size() + " fields");
+            }
             emits.add(new Emit(streamId, Collections.emptyList(), tuple, messageId, Thread.currentThread().getName()));
             return List.of(3);
         }

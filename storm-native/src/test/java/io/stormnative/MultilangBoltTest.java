@@ -180,6 +180,7 @@ class MultilangBoltTest {
         assertTrue(text.contains("exit status 3"), text);
         assertTrue(text.contains("scripted child: boom"), text);
         assertEquals(List.of(), out.acks);
+        assertEquals(2, out.fails.size(), "the tuple in the child, and the one that found the bolt dead");
     }
 
     @Test
