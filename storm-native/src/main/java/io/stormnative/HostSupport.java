@@ -90,4 +90,19 @@ final class HostSupport {
         }
         return null;
     }
+
+    /** A tuple id as the host sent it (a counter, as a string) from what a child sends back; null if it is none. */
+    static Long tupleId(Object wireId) {
+        if (wireId instanceof Number) {
+            return ((Number) wireId).longValue();
+        }
+        if (wireId instanceof String) {
+            try {
+                return Long.valueOf((String) wireId);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
+    }
 }

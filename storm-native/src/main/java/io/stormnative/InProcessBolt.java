@@ -107,7 +107,7 @@ public class InProcessBolt extends MultilangComponent<InProcessBolt> implements 
         }
 
         private void finish(Object wireId, boolean ack) {
-            Long id = parseId(wireId);
+            Long id = HostSupport.tupleId(wireId);
             Tuple t = id == null ? null : pending.remove(id);
             if (t == null) {
                 session.report((ack ? "ack" : "fail") + " of " + wireId + ", which is not in flight (unknown, or "
@@ -124,7 +124,7 @@ public class InProcessBolt extends MultilangComponent<InProcessBolt> implements 
             List<Tuple> anchors = new ArrayList<>(anchorIds == null ? 0 : anchorIds.size());
             if (anchorIds != null) {
                 for (String a : anchorIds) {
-                    Long id = parseId(a);
+                    Long id = HostSupport.tupleId(a);
                     Tuple t = id == null ? null : pending.get(id);
                     if (t == null) {
                         session.report("emit anchored to " + a + ", which is not in flight (unknown, or already "
@@ -143,20 +143,6 @@ public class InProcessBolt extends MultilangComponent<InProcessBolt> implements 
             } else {
                 collector.emitDirect((int) task, m.getStream(), anchors, m.getTuple());
             }
-        }
-
-        private static Long parseId(Object wireId) {
-            if (wireId instanceof Number) {
-                return ((Number) wireId).longValue();
-            }
-            if (wireId instanceof String) {
-                try {
-                    return Long.valueOf((String) wireId);
-                } catch (NumberFormatException e) {
-                    return null;
-                }
-            }
-            return null;
         }
     }
 

@@ -392,7 +392,7 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
         }
 
         private void finish(Object wireId, boolean ack) {
-            Long id = parseId(wireId);
+            Long id = HostSupport.tupleId(wireId);
             Tuple t;
             synchronized (pending) {
                 t = id == null ? null : pending.remove(id);
@@ -419,7 +419,7 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
             List<Tuple> anchors = new ArrayList<>(anchorIds == null ? 0 : anchorIds.size());
             if (anchorIds != null) {
                 for (String a : anchorIds) {
-                    Long id = parseId(a);
+                    Long id = HostSupport.tupleId(a);
                     Tuple t;
                     synchronized (pending) {
                         t = id == null ? null : pending.get(id);
@@ -468,21 +468,6 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
                 child.queueTaskIds(to); // the child waits for them, even for a refused emit
                 child.drain();
             }
-        }
-
-
-        private static Long parseId(Object wireId) {
-            if (wireId instanceof Number) {
-                return ((Number) wireId).longValue();
-            }
-            if (wireId instanceof String) {
-                try {
-                    return Long.valueOf((String) wireId);
-                } catch (NumberFormatException e) {
-                    return null;
-                }
-            }
-            return null;
         }
 
         /** A problem the child caused that the bolt survives: worker log and Storm UI. */
