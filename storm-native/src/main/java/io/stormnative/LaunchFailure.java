@@ -142,39 +142,11 @@ final class LaunchFailure {
         return s.toString();
     }
 
-    /** The name at the smallest edit distance, if it is near enough to be a typo (or a prefix). */
+    /** The name nearest to the program's ({@link Names#nearest}; directories without their slash), not itself. */
     static String nearest(String wanted, List<String> names) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String n : names) {
-            String name = n.endsWith("/") ? n.substring(0, n.length() - 1) : n;
-            int d = distance(wanted.toLowerCase(Locale.ROOT), name.toLowerCase(Locale.ROOT));
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = name;
-            }
-        }
-        int limit = Math.max(2, wanted.length() / 3);
-        return best != null && bestDistance <= limit && bestDistance > 0 ? best : null;
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+        List<String> plain = names.stream().map(n -> n.endsWith("/") ? n.substring(0, n.length() - 1) : n).toList();
+        String near = Names.nearest(wanted, plain);
+        return wanted.equals(near) ? null : near;
     }
 
     /** What the file is, from its first bytes: an ELF binary (for which machine), a script, other. */
