@@ -29,7 +29,7 @@ use std::fs;
 use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Stdio};
 
-/// Environment variables the docs name that belong to other tools (Maven, Leiningen, Cargo).
+/// Environment variables the docs name that belong to other tools (Maven, Leiningen, Cargo, Jazzer).
 const FOREIGN_ENV: &[&str] = &[
     "MAVEN_OPTS",
     "JVM_OPTS",
@@ -37,6 +37,7 @@ const FOREIGN_ENV: &[&str] = &[
     "CARGO_TERM_COLOR",
     "RUST_BACKTRACE",
     "RUST_LOG",
+    "JAZZER_FUZZ",
 ];
 
 /// Keys the docs name on purpose although nothing reads them (a typo shown as an example).
