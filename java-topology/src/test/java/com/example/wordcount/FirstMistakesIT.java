@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.stormnative.Bridge;
 import io.stormnative.FluxCheck;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.stormnative.Bridge;
 import io.stormnative.MultilangBolt;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
