@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * a message in (SMB1, encoded into a reused buffer), the component's answers out (SMB1 frames,
  * copied into another), each answer handed to the caller, on the caller's thread. The log,
  * error and metrics answers are performed here, the same way for both; emits, acks, fails and
- * syncs go to the {@link Answers} of the caller. No thread, no queue, no lock: a session is used
- * by its task's executor thread only.
+ * syncs go to the {@link Answers} of the caller. No thread and no queue; a session is used by its
+ * task's executor thread, but for {@link #close}, which Storm may call from another thread: the
+ * session's monitor (uncontended on every call but the last) keeps the two apart.
  */
 final class InProcessSession {
     private static final Logger LOG = LoggerFactory.getLogger(InProcessSession.class);
@@ -112,7 +113,12 @@ final class InProcessSession {
      * task ids that emits asked for ({@link #taskIdsLater}), each in turn (the component may emit
      * and ask again).
      */
-    void send(Answers to) {
+    synchronized void send(Answers to) {
+        if (closed) {
+            // Storm may call the component on its executor thread while it shuts the task down
+            // from another (kill, rebalance): the instance is gone, and so is the tuple's future.
+            return;
+        }
         call(to);
         List<Integer> ids;
         while ((ids = taskIds.poll()) != null) {
@@ -121,7 +127,7 @@ final class InProcessSession {
         }
     }
 
-    /** An emit's task ids, for the component once the current answers are performed. */
+    /** An emit's task ids, for the component once the current answers are performed (in {@link #send}). */
     void taskIdsLater(List<Integer> ids) {
         taskIds.add(ids);
     }
@@ -197,8 +203,12 @@ final class InProcessSession {
         errors.reportError(new IllegalStateException(text));
     }
 
-    /** Frees the instance (the task is being shut down). */
-    void close() {
+    /**
+     * Frees the instance (the task is being shut down). Storm calls this from its shutdown thread,
+     * possibly while the executor thread is in {@link #send}: the lock makes the free wait for
+     * the call, and every later call a no-op, where a free under a call would crash the worker.
+     */
+    synchronized void close() {
         if (!closed) {
             closed = true;
             InProcessNative.destroy(handle);
