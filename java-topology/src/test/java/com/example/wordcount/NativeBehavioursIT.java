@@ -202,4 +202,24 @@ class NativeBehavioursIT {
             "(word, count) tuples: the failed delivery reached no bolt after fail-first");
         Harness.assertSpokeSerializer(handshakes, 5);
     }
+
+    /**
+     * A topology killed while its components are busy: Storm closes each task from its shutdown
+     * thread while the executor thread may still be calling it. In process that once freed a
+     * component under a call and crashed the worker (./run.sh --bridge inproc); here a crash
+     * would end this JVM, the test fork with it. Twice, each after 20,000 words counted.
+     */
+    @Test
+    void aTopologyKilledWhileBusyLeavesTheWorkerStanding() throws Exception {
+        for (int i = 0; i < 2; i++) {
+            String name = "busy-kill-" + i;
+            Results r = Results.of(name);
+            cluster.submitTopology(name, Harness.conf(),
+                wordCount(name, new TrackingSentenceSpout(Variant.NATIVE, name), null).createTopology());
+            Harness.waitUntil("20,000 words counted in " + name, 120_000, () -> r.countTuples.get() >= 20_000);
+            Harness.killAndWaitForProcesses(cluster, name);
+            assertEquals(List.of(), Harness.componentProcesses(), "component processes left after the kill");
+            assertTrue(Harness.topologyId(cluster, name).isEmpty(), name + " is gone and the cluster answers");
+        }
+    }
 }
