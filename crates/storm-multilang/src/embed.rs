@@ -52,7 +52,9 @@ use crate::output::Format;
 use crate::spout::{self, Spout};
 
 /// A component driven by its host, message by message: what the JNI layer holds per task.
-pub trait Embedded {
+/// `Send`, because a host may free it on another thread than the one that called it (Storm
+/// shuts a task down from its own thread).
+pub trait Embedded: Send {
     /// Handles one message (an SMB1 payload, without its length) and appends the answers to
     /// `out` as SMB1 frames. Never panics because of the component; never blocks but for the
     /// component's own code.
@@ -94,8 +96,15 @@ impl Core {
         level: impl Fn(&C) -> LevelFilter,
         first: impl FnOnce(&mut C, &Setup, &mut Session, &mut Vec<u8>) -> Result<(), String>,
     ) -> Result<(C, Core), String> {
-        let started = cli::embedded_args(app, args).map_err(|e| format!("{}: {e}", app.name))?;
-        let (mut core, setup) = Core::start(setup, started.max_message)?;
+        // What goes wrong before `prepare`/`open` is reported here; they report their own.
+        let reported = |out: &mut Vec<u8>, e: String| {
+            report::<Smb1>(out, app.name, &e);
+            e
+        };
+        let started = cli::embedded_args(app, args)
+            .map_err(|e| reported(out, format!("{}: {e}", app.name)))?;
+        let (mut core, setup) =
+            Core::start(setup, started.max_message).map_err(|e| reported(out, e))?;
         let mut component = wrap(started);
         let mut result = Err(String::new());
         core.run(
@@ -107,6 +116,7 @@ impl Core {
         );
         match result {
             Ok(()) => Ok((component, core)),
+            // The panic is reported by `run`.
             Err(e) if e.is_empty() => Err(format!(
                 "{}: the component panicked while starting",
                 app.name
@@ -138,11 +148,15 @@ impl Core {
         };
         let limit = self.limit;
         let session = &mut self.session;
+        let tokens_before = session.next_token;
         let result = catch_unwind(AssertUnwindSafe(|| step(session, out, frame, limit)));
         crate::output::drain_logs(out, Format::Smb1);
         drop(capture);
         if let Err(panic) = result {
             out.truncate(start);
+            // The emits that asked for task ids are dropped with the rest: so are their tokens,
+            // or every later answer would go to the wrong emit.
+            self.session.awaiting_ids.retain(|t| t.0 <= tokens_before);
             let what = panic
                 .downcast_ref::<&str>()
                 .copied()
@@ -194,7 +208,7 @@ impl<B: Bolt> EmbeddedBolt<B> {
     }
 }
 
-impl<B: Bolt> Embedded for EmbeddedBolt<B> {
+impl<B: Bolt + Send> Embedded for EmbeddedBolt<B> {
     fn handle(&mut self, message: &[u8], out: &mut Vec<u8>) {
         let bolt = &mut self.bolt;
         let level = bolt.level;
@@ -251,7 +265,7 @@ impl<S: Spout> EmbeddedSpout<S> {
     }
 }
 
-impl<S: Spout> Embedded for EmbeddedSpout<S> {
+impl<S: Spout + Send> Embedded for EmbeddedSpout<S> {
     fn handle(&mut self, message: &[u8], out: &mut Vec<u8>) {
         let spout = &mut self.spout;
         let level = spout.level;
@@ -502,5 +516,44 @@ mod tests {
         out.clear();
         spout.handle(&command("next", None), &mut out);
         assert_eq!(kinds(&out), [0x11, 0x14]);
+    }
+
+    /** Emits asking for task ids; panics after the emit on "boom"; echoes each token it is given. */
+    struct AsksForIds;
+
+    impl Bolt for AsksForIds {
+        type Error = String;
+        fn process(&mut self, t: &Tuple<'_>, out: &mut BoltOutput<'_>) -> Result<(), String> {
+            out.emit_with(&crate::Emit::new().need_task_ids(), (1,));
+            if t.str(0).map_err(|e| e.to_string())? == "boom" {
+                panic!("after an emit that asked for task ids");
+            }
+            Ok(())
+        }
+        fn task_ids(&mut self, emit: crate::EmitToken, _ids: &[u32], out: &mut BoltOutput<'_>) {
+            out.emit((emit.0,));
+        }
+    }
+
+    /// Regression: a panic dropped an emit that asked for task ids but kept its token, so every
+    /// later answer went to the wrong emit.
+    #[test]
+    fn task_ids_after_a_panic_go_to_the_emit_that_asked() {
+        let mut out = Vec::new();
+        let mut bolt = EmbeddedBolt::start(&APP, &[], |_| AsksForIds, &setup(), &mut out).unwrap();
+        bolt.handle(&tuple_message("1", "s", "default", 1, &["boom"]), &mut out);
+        bolt.handle(&tuple_message("2", "s", "default", 1, &["ok"]), &mut out);
+        out.clear();
+        let mut ids = vec![crate::smb1::TASK_IDS];
+        ids.extend_from_slice(&1u32.to_be_bytes());
+        ids.extend_from_slice(&7u32.to_be_bytes());
+        bolt.handle(&ids, &mut out);
+        let f = frames(&out);
+        assert_eq!(kinds(&out), [0x11], "{f:?}");
+        // The emit's tuple: [2], the token of tuple 2's emit (tuple 1's was 1, dropped).
+        assert!(
+            f[0].1.ends_with(&[0, 0, 0, 1, 3, 0, 0, 0, 0, 0, 0, 0, 2]),
+            "{f:?}"
+        );
     }
 }

@@ -32,13 +32,13 @@ use std::ffi::{c_void, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use jni::objects::{JByteArray, JClass, JString};
-use jni::sys::{jint, jlong};
+use jni::sys::{jboolean, jint, jlong};
 use jni::JNIEnv;
 
 use crate::embed::Embedded;
 
 /// The version of [`Table`]'s layout and calling contract; a library with another is refused.
-pub const ABI: u32 = 1;
+pub const ABI: u32 = 2;
 
 /// The kind of a component, as its [`Table`] says.
 pub const BOLT: u32 = 0;
@@ -66,6 +66,7 @@ pub struct Table {
     ) -> *mut c_void,
     handle: unsafe extern "C" fn(inst: *mut c_void, msg: *const u8, len: usize) -> i32,
     output: unsafe extern "C" fn(inst: *mut c_void, len: *mut usize) -> *const u8,
+    started: unsafe extern "C" fn(inst: *mut c_void) -> i32,
     destroy: unsafe extern "C" fn(inst: *mut c_void),
     start: Start,
 }
@@ -88,6 +89,7 @@ impl Table {
             create,
             handle,
             output,
+            started,
             destroy,
             start,
         }
@@ -114,18 +116,20 @@ unsafe extern "C" fn create(
     // the call.
     let (table, args, setup) = unsafe { (&*table, bytes(args, args_len), bytes(setup, setup_len)) };
     let mut out = Vec::with_capacity(64 << 10);
-    let args: Vec<String> = String::from_utf8_lossy(args)
-        .split('\0')
-        .filter(|a| !a.is_empty())
-        .map(str::to_owned)
-        .collect();
+    // NUL-separated; no bytes at all is no argument (an empty one is kept where there are bytes).
+    let args: Vec<String> = if args.is_empty() {
+        Vec::new()
+    } else {
+        String::from_utf8_lossy(args)
+            .split('\0')
+            .map(str::to_owned)
+            .collect()
+    };
     let started = catch_unwind(AssertUnwindSafe(|| (table.start)(&args, setup, &mut out)));
     let component = match started {
         Ok(Ok(c)) => Some(c),
-        Ok(Err(e)) => {
-            crate::smb1::encode::error(&mut out, &e);
-            None
-        }
+        // Reported by `start` already (embed reports what fails before and in prepare/open).
+        Ok(Err(_)) => None,
         Err(_) => {
             crate::smb1::encode::error(&mut out, "the component panicked while starting");
             None
@@ -155,6 +159,12 @@ unsafe extern "C" fn handle(inst: *mut c_void, msg: *const u8, len: usize) -> i3
     }
 }
 
+/// 1 when the component started, 0 when it did not (its reports are in the output).
+unsafe extern "C" fn started(inst: *mut c_void) -> i32 {
+    // SAFETY: from this library's `create`.
+    i32::from(unsafe { (*inst.cast::<Instance>()).component.is_some() })
+}
+
 /// The answers of the last `create` or `handle`.
 unsafe extern "C" fn output(inst: *mut c_void, len: *mut usize) -> *const u8 {
     // SAFETY: as in `handle`; `len` is the caller's.
@@ -167,7 +177,11 @@ unsafe extern "C" fn output(inst: *mut c_void, len: *mut usize) -> *const u8 {
 
 unsafe extern "C" fn destroy(inst: *mut c_void) {
     // SAFETY: from this library's `create`, destroyed once.
-    drop(unsafe { Box::from_raw(inst.cast::<Instance>()) });
+    let inst = unsafe { Box::from_raw(inst.cast::<Instance>()) };
+    // A panic in the component's Drop must not unwind out of an extern "C" function.
+    if catch_unwind(AssertUnwindSafe(|| drop(inst))).is_err() {
+        eprintln!("storm-multilang: a component panicked while being dropped");
+    }
 }
 
 /// # Safety
@@ -233,23 +247,27 @@ pub extern "system" fn Java_io_stormnative_InProcessNative_component<'l>(
             if lib.is_null() {
                 return Err(format!("{path} is not loaded (System.load it first)"));
             }
-            libc::dlsym(lib, symbol.as_ptr())
+            let found = libc::dlsym(lib, symbol.as_ptr());
+            // The JVM's own reference keeps the library loaded; this one was only for dlsym.
+            libc::dlclose(lib);
+            found
         };
         if found.is_null() {
             return Ok(0);
         }
-        // SAFETY: the symbol is a component's exported function returning its table.
+        // SAFETY: the symbol is a component's exported function returning its table, whose
+        // first field is the ABI number in every version; the rest is read only once it matches.
         let table = unsafe {
             let get: extern "C" fn() -> *const Table = std::mem::transmute(found);
-            &*get()
+            get()
         };
-        if table.abi != ABI {
+        let abi = unsafe { *table.cast::<u32>() };
+        if abi != ABI {
             return Err(format!(
-                "{path}: component {name} was built for in-process ABI {} (this storm-multilang speaks {ABI}): rebuild the library with the storm-multilang the other components use",
-                table.abi
+                "{path}: component {name} was built for in-process ABI {abi} (this storm-multilang speaks {ABI}): rebuild the library with the storm-multilang the other components use"
             ));
         }
-        Ok(table as *const Table as jlong)
+        Ok(table as jlong)
     })
 }
 
@@ -305,6 +323,20 @@ pub extern "system" fn Java_io_stormnative_InProcessNative_create<'l>(
         };
         Ok(Box::into_raw(Box::new(bound)) as jlong)
     })
+}
+
+/// `InProcessNative.started(h)`: whether the instance's component started (else its start-up
+/// answers, read with `fetch`, say why).
+#[no_mangle]
+pub extern "system" fn Java_io_stormnative_InProcessNative_started<'l>(
+    _env: JNIEnv<'l>,
+    _class: JClass<'l>,
+    h: jlong,
+) -> jboolean {
+    // SAFETY: a live handle from `create`.
+    let bound = unsafe { &*(h as *const Bound) };
+    // SAFETY: the instance is the table's library's own.
+    jboolean::from(unsafe { (bound.table.started)(bound.inst) } == 1)
 }
 
 /// `InProcessNative.handle(h, in, off, len, out)`: hands `len` bytes of `in` from `off` (one

@@ -73,6 +73,7 @@ public class InProcessBolt extends MultilangComponent<InProcessBolt> implements 
                 OutputCollector collector) {
             this.collector = collector;
             this.session = new InProcessSession(library, command, 0, conf, context, collector::reportError);
+            session.started(this);
         }
 
         void execute(Tuple input) {

@@ -21,7 +21,7 @@ final class InProcessNative {
      * The in-process ABI these methods expect (storm-multilang's {@code inproc::ABI}): the
      * argument lists of the native methods below and the component table's layout.
      */
-    static final int ABI = 1;
+    static final int ABI = 2;
 
     /** Libraries loaded in this JVM, by absolute path. */
     private static final Set<String> LOADED = new HashSet<>();
@@ -67,10 +67,13 @@ final class InProcessNative {
 
     /**
      * A new component instance built from {@code args} (NUL-separated UTF-8) and the SMB1 setup
-     * payload; its start-up answers are read with {@link #fetch}, and whether it started by the
-     * first {@link #handle} (which throws if not).
+     * payload; its start-up answers are read with {@link #fetch}, and whether it started with
+     * {@link #started}.
      */
     static native long create(long table, byte[] args, byte[] setup);
+
+    /** Whether the instance's component started; if not, its start-up answers ({@link #fetch}) say why. */
+    static native boolean started(long h);
 
     /**
      * Hands {@code len} bytes of {@code in} from {@code off} (one SMB1 message without its length

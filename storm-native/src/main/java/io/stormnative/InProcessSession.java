@@ -43,6 +43,8 @@ final class InProcessSession {
     private final Smb1.Encoder message = new Smb1.Encoder();
     private final Smb1.Decoder decoder = new Smb1.Decoder();
     private final ArrayDeque<List<Integer>> taskIds = new ArrayDeque<>();
+    /** The length of what prepare/open answered, kept in {@link #answers} until {@link #started}. */
+    private int startAnswers;
     private byte[] answers = new byte[Smb1.IO_BUFFER];
     private boolean closed;
 
@@ -87,20 +89,30 @@ final class InProcessSession {
         message.finish();
         byte[] setupPayload = Arrays.copyOfRange(message.array(), 4, message.size());
         this.handle = InProcessNative.create(table, args, setupPayload);
-        StringBuilder failure = new StringBuilder();
-        perform(fetch(), msg -> {
-            // Only reports come before the first message; an error here is why it did not start.
-            if ("emit".equals(msg.getCommand())) {
-                report("an emit while starting: ignored");
-            }
-        }, failure);
-        if (failure.length() > 0) {
+        if (!InProcessNative.started(handle)) {
+            // Its reports say why: they become the exception's message (Storm reports it).
+            StringBuilder failure = new StringBuilder();
+            perform(fetch(), msg -> { }, failure);
             InProcessNative.destroy(handle);
             closed = true;
             throw new IllegalStateException(name + ": in-process component " + command[0] + " (" + path
                 + ") did not start: " + failure);
         }
+        startAnswers = fetch();
         LOG.info("{}: in-process component {} from {}", name, command[0], path);
+    }
+
+    /**
+     * Performs what the component sent while starting (logs, a reported error, emits), as a
+     * child's first answers are: once its bolt or spout can take them.
+     */
+    synchronized void started(Answers to) {
+        try {
+            perform(startAnswers, to, null);
+            handBackTaskIds(to);
+        } finally {
+            startAnswers = 0;
+        }
     }
 
     /** The encoder for the next message; {@link #send} hands it to the component. */
@@ -120,10 +132,20 @@ final class InProcessSession {
             return;
         }
         call(to);
-        List<Integer> ids;
-        while ((ids = taskIds.poll()) != null) {
-            message.taskIds(ids);
-            call(to);
+        handBackTaskIds(to);
+    }
+
+    /** Hands back the task ids emits asked for, each in turn (the component may emit and ask again). */
+    private void handBackTaskIds(Answers to) {
+        try {
+            List<Integer> ids;
+            while ((ids = taskIds.poll()) != null) {
+                message.taskIds(ids);
+                call(to);
+            }
+        } finally {
+            // After an exception, ids left here belong to no emit the component still waits for.
+            taskIds.clear();
         }
     }
 

@@ -92,6 +92,7 @@ public class InProcessSpout extends MultilangComponent<InProcessSpout> implement
                 SpoutOutputCollector collector) {
             this.collector = collector;
             this.session = new InProcessSession(library, command, 1, conf, context, collector::reportError);
+            session.started(this);
         }
 
         void command(String command, Object id) {

@@ -90,6 +90,7 @@ class InProcessNativeTest {
     void eachWordIsEmittedAnchoredAndTheTupleAckedOnce() throws IOException {
         long h = startSplit();
         try {
+            assertTrue(InProcessNative.started(h));
             Smb1.Encoder enc = new Smb1.Encoder();
             byte[] out = new byte[1 << 16];
             InProcessNative.fetch(h, out);
@@ -145,6 +146,7 @@ class InProcessNativeTest {
     void anUnknownFlagIsTheComponentsOwnErrorWhenItStarts() throws IOException {
         long h = startSplit("--mood", "words");
         try {
+            assertEquals(false, InProcessNative.started(h));
             byte[] out = new byte[1 << 16];
             List<ShellMsg> start = decode(out, InProcessNative.fetch(h, out));
             assertEquals("error", start.get(start.size() - 1).getCommand());
