@@ -90,6 +90,48 @@ faults_hit() {
   return 0
 }
 
+# faults_finish NAME T0: after the last fault, run undisturbed for a while (every lost tuple times
+# out, fails and is replayed), then no more new sentences, and drain; then judge the AckLog
+# (every id 1..N acked once, from one spout incarnation; replays = fails) and kill the topology
+faults_finish() {
+  local name=$1 t0=$2
+  # undisturbed, then deactivated (Nimbus: the spout gets `deactivate`, no more `next`), then
+  # drained: the acks must stop moving for 15 s (more than the message timeout)
+  sleep "$FAULT_TAIL"
+  cl_nimbus deactivate "$name" >/dev/null
+  say "$FT: deactivated at $(faults_acked) acked"
+  local last_n=-1 still=0
+  drained() {
+    local n; n=$(faults_acked)
+    if ((n == last_n)); then still=$((still + 2)); else still=0; last_n=$n; fi
+    ((still >= 15))
+  }
+  wait_for 180 drained || say "$FT: acks still moving 180 s after deactivate"
+  local total uniq fails lo hi incarnations
+  read -r total uniq fails lo hi < <(cat "$ACKDIR"/acks-*.log | awk '
+    $1 == "A" {a++; if (!seen[$2]++) u++; if (lo == "" || $2 < lo) lo = $2; if ($2 > hi) hi = $2}
+    $1 == "F" {f++}
+    END {print a + 0, u + 0, f + 0, lo + 0, hi + 0}')
+  incarnations=$(ls "$ACKDIR"/acks-*.log | wc -l)
+  FAULT_N=$hi
+  FAULT_SUMMARY="N = $FAULT_N (the largest id acked): $uniq distinct ids acked (min $lo, max $hi), $fails failed, $((total - uniq)) acked twice, spout incarnations $incarnations, $(($(date +%s) - t0)) s"
+  check "$FT: every sentence acked in the end: $FAULT_SUMMARY" \
+    test "$uniq" == "$FAULT_N" -a "$lo" == 1 -a "$FAULT_N" -gt 1000 -a "$incarnations" == 1
+  check "$FT: no sentence acked twice ($((total - uniq)))" test "$((total - uniq))" == 0
+  check "$FT: sentences were really failed (fails > 0: $fails)" test "$fails" -gt 0
+  # Every emit ends in exactly one ack or fail; the spout's emits beyond N are its replays. Nimbus'
+  # stats lag by up to executor.metrics.frequency.secs, so wait for them to settle.
+  local emitted replays
+  replays_settled() {
+    emitted=$(stat_of sentence-spout emitted "$(info "$name")")
+    [[ -n $emitted ]] && replays=$((emitted - FAULT_N)) && ((replays == fails))
+  }
+  wait_for 30 replays_settled
+  check "$FT: replays = fails: the spout emitted ${emitted:-?} = $FAULT_N + ${replays:-?} replays, $fails fails (Nimbus stats, AckLog)" \
+    test -n "$emitted" -a "${replays:-x}" == "$fails"
+  kill_and_check "$name" "$ID"
+}
+
 # run_faults TAG STOPPED CONF...: the fault run, topology wc-faults-TAG, with extra topology conf;
 # STOPPED (split-bolt, count-bolt, or none) is the component whose child gets the SIGSTOP
 run_faults() {
@@ -127,44 +169,91 @@ run_faults() {
     faults_hit "$stopped" "$(faults_children "$VICTIM" "$stopped" | head -1)" STOP || return
   fi
 
-  # undisturbed for a while (every lost tuple times out, fails and is replayed), then no more new
-  # sentences, and drain: the acks must stop moving for 15 s (more than the message timeout)
-  sleep "$FAULT_TAIL"
-  cl_nimbus deactivate "$name" >/dev/null
-  say "$FT: deactivated at $(faults_acked) acked"
-  local last_n=-1 still=0
-  drained() {
-    local n; n=$(faults_acked)
-    if ((n == last_n)); then still=$((still + 2)); else still=0; last_n=$n; fi
-    ((still >= 15))
-  }
-  wait_for 180 drained || say "$FT: acks still moving 180 s after deactivate"
-  local total uniq fails lo hi incarnations
-  read -r total uniq fails lo hi < <(cat "$ACKDIR"/acks-*.log | awk '
-    $1 == "A" {a++; if (!seen[$2]++) u++; if (lo == "" || $2 < lo) lo = $2; if ($2 > hi) hi = $2}
-    $1 == "F" {f++}
-    END {print a + 0, u + 0, f + 0, lo + 0, hi + 0}')
-  incarnations=$(ls "$ACKDIR"/acks-*.log | wc -l)
-  FAULT_N=$hi
-  FAULT_SUMMARY="N = $FAULT_N (the largest id acked): $uniq distinct ids acked (min $lo, max $hi), $fails failed, $((total - uniq)) acked twice, spout incarnations $incarnations, $(($(date +%s) - t0)) s"
-  check "$FT: every sentence acked in the end: $FAULT_SUMMARY" \
-    test "$uniq" == "$FAULT_N" -a "$lo" == 1 -a "$FAULT_N" -gt 1000 -a "$incarnations" == 1
-  check "$FT: no sentence acked twice ($((total - uniq)))" test "$((total - uniq))" == 0
-  check "$FT: sentences were really failed (fails > 0: $fails)" test "$fails" -gt 0
-  # Every emit ends in exactly one ack or fail; the spout's emits beyond N are its replays. Nimbus'
-  # stats lag by up to executor.metrics.frequency.secs, so wait for them to settle.
-  local emitted replays
-  replays_settled() {
-    emitted=$(stat_of sentence-spout emitted "$(info "$name")")
-    [[ -n $emitted ]] && replays=$((emitted - FAULT_N)) && ((replays == fails))
-  }
-  wait_for 30 replays_settled
-  check "$FT: replays = fails: the spout emitted ${emitted:-?} = $FAULT_N + ${replays:-?} replays, $fails fails (Nimbus stats, AckLog)" \
-    test -n "$emitted" -a "${replays:-x}" == "$fails"
-  kill_and_check "$name" "$ID"
+  faults_finish "$name" "$t0"
 }
-run_faults json split-bolt
-clear_topologies
-# No SIGSTOP in the SMB1 run: after a SIGSTOPped count-bolt there, the spout once stalled with
-# ~500 failed ids never replayed (1 run in 4; open, see cluster/README "Known limits").
-run_faults smb1 none -c "topology.multilang.serializer=$CL_BINARY_SERIALIZER"
+
+# ---------------------------------------------------------------------------------------------
+# The in-process bridge's hard crash. Every component in the worker (InProcessSpout/InProcessBolt,
+# no child process), with cluster/crash-gate between split-bolt and count-bolt: the test arms the
+# gate of the worker without the spout, and the next tuple that gate gets takes the whole worker
+# JVM down, first with abort() (SIGABRT), then with a write to an unmapped address (SIGSEGV in
+# native code: the JVM's fatal error handler writes an hs_err file and aborts). Storm relaunches
+# the worker; the tuples lost with it time out and sentence-spout replays them. Same accounting
+# as the multilang runs (faults_finish).
+
+# the component libraries that worker $1 has mapped (loaded), space-separated, sorted
+inproc_libs() {
+  grep -oE 'lib(sentence_spout|split_bolt|count_bolt|crash_gate)\.so' "/proc/$1/maps" 2>/dev/null | sort -u | tr '\n' ' '
+}
+
+# faults_crash HOW: arm the victim's gate (HOW = abort or segv) and wait for the worker to die,
+# come back with the same libraries, and acks to move again
+faults_crash() {
+  local how=$1 t0 before after libs back new
+  libs=$(inproc_libs "$VICTIM")
+  before=$(faults_acked)
+  t0=$(date +%s)
+  : >"$ARMDIR/$how-$VICTIM"
+  say "$FT: armed $how in worker $VICTIM (loaded: $libs) at $before acked"
+  fired_and_dead() { [[ -e $ARMDIR/$how-$VICTIM.fired && ! -e /proc/$VICTIM ]]; }
+  check "$FT: $how: the gate took the marker tuple and worker $VICTIM died" wait_for 60 fired_and_dead || return 1
+  say "$FT: worker $VICTIM gone $(($(date +%s) - t0)) s after arming"
+  local evidence
+  if [[ $how == abort ]]; then
+    evidence=$(worker_log "$ID" | grep -m1 -F "crash-gate: abort on the marker tuple" | grep -F "(pid $VICTIM)")
+    check "$FT: abort: the gate's last words are in the worker log ($(cut -c1-160 <<<"${evidence:-none}" | sed -E 's/^[^ ]+ //'))" test -n "$evidence"
+  else
+    local hs=$ERRDIR/hs_err_pid$VICTIM.log
+    evidence=$(grep -m1 -E '^# (C  \[)?libcrash_gate\.so' "$hs" 2>/dev/null; grep -m1 -E '^#  SIGSEGV' "$hs" 2>/dev/null)
+    check "$FT: segv: the JVM's fatal error report names the signal and the gate's frame ($(basename "$hs"): $(tr '\n' ' ' <<<"${evidence:-none}" | cut -c1-200))" \
+      test "$(wc -l <<<"$evidence")" == 2
+  fi
+  relaunched() {
+    new=$(worker_pids "$ID" | grep -vx "$SPOUT_WORKER")
+    [[ $(wc -w <<<"$new") == 1 && $new != "$VICTIM" && -e /proc/$SPOUT_WORKER && $(inproc_libs "$new") == "$libs" ]]
+  }
+  if ! wait_for 180 relaunched; then
+    fail "$FT: $how: no relaunched worker with $libs in 180 s (workers: $(worker_pids "$ID" | tr '\n' ' '))"
+    return 1
+  fi
+  back=$(($(date +%s) - t0))
+  moving() { after=$(faults_acked); ((after > before + 100)); }
+  wait_for 120 moving
+  check "$FT: $how: worker relaunched (pid $new, loaded: $libs) in ${back} s, acks moving again ($before -> $after) in $(($(date +%s) - t0)) s, spout's worker unchanged ($SPOUT_WORKER), no component process" \
+    test "$after" -gt "$before" -a -e "/proc/$SPOUT_WORKER" -a -z "$(comp_procs "$ID")"
+  VICTIM=$new
+}
+
+run_faults_inproc() {
+  local name=wc-faults-inproc t0 w
+  FT="faults[inproc]"
+  say "== $FT: reliable run without limit, 2 workers, every component in-process, a crash-gate armed twice (abort, segfault) in the worker without the spout"
+  ACKDIR=$CL_WORK/acks-inproc ARMDIR=$CL_WORK/arm ERRDIR=$CL_WORK/hs_err
+  mkdir -p "$ARMDIR" "$ERRDIR"
+  t0=$(date +%s)
+  CL_CLIENT_JAR=$CRASH_JAR CL_CLIENT_OPTS="-Dstorm.jar=$CRASH_JAR" cl_client cluster.Submit "$name" --bridge inproc \
+    --gate "$ARMDIR" --workers 2 --splits 2 --counters 2 --acklog "$ACKDIR" "${COMMON_CONF[@]}" \
+    -c wordcount.spout.max.pending=500 -c topology.message.timeout.secs=10 \
+    -c "topology.worker.childopts=-XX:-CreateCoredumpOnCrash -XX:ErrorFile=$ERRDIR/hs_err_pid%p.log" \
+    >"$CL_LOGS/submit-$name.out" 2>&1
+  ID=$(topo_id "$name")
+  check "$FT: submitted ($(grep -m1 '^submitted' "$CL_LOGS/submit-$name.out"), -Dstorm.jar=$(basename "$CRASH_JAR"))" test -n "$ID" ||
+    { tail -5 "$CL_LOGS/submit-$name.out"; return; }
+  SPOUT_WORKER="" VICTIM=""
+  placed() {
+    SPOUT_WORKER="" VICTIM=""
+    for w in $(worker_pids "$ID"); do
+      if [[ $(inproc_libs "$w") == *libsentence_spout.so* ]]; then SPOUT_WORKER=$w; else VICTIM=$w; fi
+    done
+    [[ -n $SPOUT_WORKER && -n $VICTIM && $(inproc_libs "$VICTIM") == *libcrash_gate.so* ]]
+  }
+  wait_for 120 placed
+  check "$FT: 2 workers, the spout's (${SPOUT_WORKER:-none}: $(inproc_libs "$SPOUT_WORKER")) and the victim (${VICTIM:-none}: $(inproc_libs "$VICTIM")) with a crash-gate loaded" \
+    placed || return
+  check "$FT: no component process (everything in-process)" test -z "$(comp_procs "$ID")"
+  started() { (($(faults_acked) >= 1000)); }
+  wait_for 120 started
+  faults_crash abort || return
+  faults_crash segv || return
+  faults_finish "$name" "$t0"
+}

@@ -5,7 +5,7 @@
 #
 #   cluster/test.sh                    everything (11-14 min on 2 cores in the README's runs, builds included, 60 s soak)
 #   CLUSTER_SOAK_SECS=600 cluster/test.sh   a longer soak
-#   CLUSTER_ONLY="java faults" cluster/test.sh   some parts: java clojure faults soak broken
+#   CLUSTER_ONLY="java faults" cluster/test.sh   some parts: java clojure faults soak inproc broken
 #
 # Environment:
 #   CLUSTER_SOAK_SECS    soak length in seconds (default 60, for CI; the README's manual run uses 600)
@@ -27,7 +27,7 @@ SOAK_SECS=${CLUSTER_SOAK_SECS:-60}
 FAULT_TAIL=${CLUSTER_FAULT_TAIL_SECS:-25}
 FAULT_SUBPROCESS_TIMEOUT=${CLUSTER_FAULT_SUBPROCESS_TIMEOUT_SECS:-25}
 RUN_N=${CLUSTER_RUN_N:-3000}
-ONLY=${CLUSTER_ONLY:-java clojure faults soak broken}
+ONLY=${CLUSTER_ONLY:-java clojure faults soak inproc broken}
 BUILD=${CLUSTER_BUILD_DIR:-$CL_DIR/target/build}
 BINARIES="sentence-spout split-bolt count-bolt"
 
@@ -40,7 +40,7 @@ want() { [[ " $ONLY " == *" $1 "* ]]; }
 build() {
   local b
   for b in $BINARIES; do
-    if [[ ! -x $ROOT/multilang/resources/$b ]]; then
+    if [[ ! -x $ROOT/multilang/resources/$b || ! -f $ROOT/multilang/resources/lib${b//-/_}.so ]]; then
       say "building the binaries: cargo xtask dist"
       (cd "$ROOT" && cargo xtask dist) || return 1
       break
@@ -71,6 +71,18 @@ build() {
     (cd "$BUILD/lein/clojure-topology" && WORDCOUNT_SKIP_DIST=1 lein uberjar >"$BUILD/lein/uberjar.log" 2>&1) ||
       { tail -20 "$BUILD/lein/uberjar.log"; return 1; }
     CLOJURE_UBERJAR=$(ls "$BUILD"/lein/clojure-topology/target/uberjar/wordcount-clojure-*-standalone.jar)
+  fi
+  if want inproc; then
+    # The in-process crash run's fixture (cluster/crash-gate, its own Cargo workspace: never in a
+    # jar that `cargo xtask dist` packs), added to a copy of java-topology's jar as resources/.
+    say "building cluster/crash-gate and a copy of java-topology's jar that carries it"
+    cargo build -q --release --manifest-path "$CL_DIR/crash-gate/Cargo.toml" --target-dir "$BUILD/crash-gate" || return 1
+    rm -rf "$BUILD/crash-jar" && mkdir -p "$BUILD/crash-jar/resources"
+    cp "$BUILD/crash-gate/release/libcrash_gate.so" "$BUILD/crash-jar/resources/" &&
+      cp "$JAVA_TOPOLOGY_JAR" "$BUILD/crash-jar/wordcount-crash-gate.jar" &&
+      (cd "$BUILD/crash-jar" && jar uf wordcount-crash-gate.jar resources/libcrash_gate.so) || return 1
+    CRASH_JAR=$BUILD/crash-jar/wordcount-crash-gate.jar
+    export CRASH_JAR
   fi
   say "building cluster/ (storm.home from Maven, cluster-tools.jar)"
   mvn -B -q -Dstyle.color=never -f "$CL_DIR/pom.xml" package -Djava.topology.jar="$JAVA_TOPOLOGY_JAR" || return 1
@@ -352,7 +364,23 @@ submit_tool() {
   CL_CLIENT_JAR=$JAVA_TOPOLOGY_JAR CL_CLIENT_OPTS="-Dstorm.jar=$JAVA_TOPOLOGY_JAR" cl_client cluster.Submit "$@"
 }
 
-want faults && { . "$CL_DIR/faults.sh"; clear_topologies; }
-want soak && { . "$CL_DIR/soak.sh"; clear_topologies; }
+. "$CL_DIR/faults.sh"
+if want faults; then
+  run_faults json split-bolt
+  clear_topologies
+  # No SIGSTOP in the SMB1 run: after a SIGSTOPped count-bolt there, the spout once stalled with
+  # ~500 failed ids never replayed (1 run in 4; open, see cluster/README "Known limits").
+  run_faults smb1 none -c "topology.multilang.serializer=$CL_BINARY_SERIALIZER"
+  clear_topologies
+fi
+. "$CL_DIR/soak.sh"
+want soak && { run_soak json smb1; clear_topologies; }
+# the in-process bridge: the hard crash (faults.sh), then a soak of the worker's memory (soak.sh)
+if want inproc; then
+  run_faults_inproc
+  clear_topologies
+  run_soak inproc
+  clear_topologies
+fi
 want broken && { . "$CL_DIR/broken.sh"; clear_topologies; }
 say "checks done in $(($(date +%s) - T0)) s"

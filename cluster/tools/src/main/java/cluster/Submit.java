@@ -6,6 +6,7 @@ import com.example.wordcount.SplitBolt;
 import com.example.wordcount.Variant;
 import com.example.wordcount.WordCount;
 import io.stormnative.Bridge;
+import io.stormnative.InProcessBolt;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.storm.Config;
@@ -20,18 +21,25 @@ import org.apache.storm.tuple.Fields;
  * test needs to read results from outside the worker.
  *
  * <pre>
- * Submit NAME [--bridge host|stock] [--workers N] [--splits N] [--counters N] [--sink DIR] [--acklog DIR]
- *             [--broken crash|missing] [-c KEY=VALUE]...
+ * Submit NAME [--bridge host|stock|inproc] [--workers N] [--splits N] [--counters N] [--sink DIR]
+ *             [--acklog DIR] [--gate DIR] [--broken crash|missing] [-c KEY=VALUE]...
  *   --bridge B     the JVM side of every component: host (storm-native's MultilangSpout/MultilangBolt,
- *                  the default unless -Dwordcount.bridge=stock) or stock (Storm's ShellSpout/ShellBolt)
+ *                  the default unless -Dwordcount.bridge says otherwise), stock (Storm's
+ *                  ShellSpout/ShellBolt) or inproc (InProcessSpout/InProcessBolt: the libraries)
  *   --sink DIR     a CountSink after count-bolt (fields grouping on word) writing final counts to DIR
  *   --acklog DIR   the AckLog task hook: every spout ack/fail to a file in DIR
+ *   --gate DIR     a crash-gate (cluster/crash-gate, in-process, as many tasks as count-bolt)
+ *                  between split-bolt and count-bolt, armed by files in DIR; the jar must carry
+ *                  resources/libcrash_gate.so (test.sh adds it to a copy of java-topology's)
  *   --broken crash    split-bolt is started with an option it rejects: it dies on start
  *   --broken missing  split-bolt's command names a binary that is not in the jar
  * </pre>
  * CountSink and AckLog come from storm.home/extlib (cluster-tools.jar), not from the topology jar.
  */
 public final class Submit {
+    /** The crash-gate's component id (--gate). */
+    static final String GATE = "crash-gate";
+
     private Submit() {
     }
 
@@ -43,6 +51,7 @@ public final class Submit {
         String sink = null;
         String acklog = null;
         String broken = null;
+        String gate = null;
         Bridge bridge = Bridge.fromSystemProperty();
         Config conf = new Config();
         for (int i = 0; i < args.length; i++) {
@@ -53,6 +62,7 @@ public final class Submit {
                 case "--sink" -> sink = args[++i];
                 case "--acklog" -> acklog = args[++i];
                 case "--broken" -> broken = args[++i];
+                case "--gate" -> gate = args[++i];
                 case "--bridge" -> bridge = Bridge.parse(args[++i]);
                 case "-c" -> {
                     String kv = args[++i];
@@ -85,8 +95,17 @@ public final class Submit {
         TopologyBuilder builder = new TopologyBuilder();
         builder.setSpout(WordCount.SPOUT, SentenceSpout.on(bridge, Variant.NATIVE), 1);
         builder.setBolt(WordCount.SPLIT, split, splits).shuffleGrouping(WordCount.SPOUT);
+        String counted = WordCount.SPLIT;
+        if (gate != null) {
+            // between split-bolt and count-bolt, on the fields grouping: every gate task gets words
+            // (a shuffle from the spout would favour the spout's own worker: Storm's load-aware
+            // shuffle keeps tuples local while the local tasks keep up)
+            builder.setBolt(GATE, new InProcessBolt("libcrash_gate.so", new String[] {"crash-gate", "--arm-dir", gate},
+                "word"), counters).fieldsGrouping(WordCount.SPLIT, new Fields("word"));
+            counted = GATE;
+        }
         builder.setBolt(WordCount.COUNT, CountBolt.on(bridge, Variant.NATIVE), counters)
-            .fieldsGrouping(WordCount.SPLIT, new Fields("word"));
+            .fieldsGrouping(counted, new Fields("word"));
         if (sink != null) {
             builder.setBolt("sink", new CountSink(sink), 1).fieldsGrouping(WordCount.COUNT, new Fields("word"));
         }
@@ -98,7 +117,7 @@ public final class Submit {
         }
         StormSubmitter.submitTopology(name, conf, builder.createTopology());
         System.out.println("submitted " + name + " (bridge " + bridge.name().toLowerCase(java.util.Locale.ROOT)
-            + (broken == null ? "" : ", broken " + broken) + ")");
+            + (broken == null ? "" : ", broken " + broken) + (gate == null ? "" : ", crash-gate armed from " + gate) + ")");
     }
 
     private static Object value(String v) {
