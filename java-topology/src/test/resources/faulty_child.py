@@ -7,10 +7,15 @@ Modes:
   print            prints a debugging line on stdout with every tuple, acks all
   wrongfields      emits two values for one field anchored to tuple 3, acks all
   chatty MB        writes MB megabytes to stderr before the handshake and 50 lines per tuple, acks all
+  slow MS          sleeps MS milliseconds per tuple, then acks it (and answers heartbeats in turn)
+  stuck N          acks N tuples, then stops reading stdin and writing, alive (sleeps)
+  spoutexit N STATUS  a spout: emits tuples 1..N (message ids "1".."N"), then exits STATUS at the
+                   next `next`, after a line on stderr
 """
 import json
 import os
 import sys
+import time
 
 mode = sys.argv[1]
 args = [int(a) for a in sys.argv[2:]]
@@ -42,6 +47,19 @@ with open(os.path.join(setup["pidDir"], str(os.getpid())), "w"):
     pass
 send({"pid": os.getpid()})
 
+if mode == "spoutexit":
+    n = 0
+    while True:
+        m = read_msg()
+        if m.get("command") == "next":
+            if n == args[0]:
+                sys.stderr.write("faulty spout: giving up after %d tuples\n" % n)
+                sys.stderr.flush()
+                sys.exit(args[1])
+            n += 1
+            send({"command": "emit", "id": str(n), "tuple": ["spout tuple %d" % n]})
+        send({"command": "sync"})
+
 n = 0
 while True:
     m = read_msg()
@@ -65,6 +83,14 @@ while True:
         if n == 3:
             send({"command": "emit", "anchors": [m["id"]], "tuple": ["one", "too many"], "need_task_ids": False})
         send({"command": "ack", "id": m["id"]})
+    elif mode == "slow":
+        time.sleep(args[0] / 1000.0)
+        send({"command": "ack", "id": m["id"]})
+    elif mode == "stuck":
+        send({"command": "ack", "id": m["id"]})
+        if n == args[0]:
+            while True:
+                time.sleep(60)
     elif mode == "chatty":
         os.write(2, b"working on it\n" * 50)
         send({"command": "ack", "id": m["id"]})

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.stormnative.Bridge;
 import io.stormnative.MultilangBolt;
+import io.stormnative.MultilangSpout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,12 +15,20 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.storm.Config;
 import org.apache.storm.LocalCluster;
+import org.apache.storm.spout.SpoutOutputCollector;
+import org.apache.storm.task.TopologyContext;
 import org.apache.storm.topology.BasicOutputCollector;
 import org.apache.storm.topology.OutputFieldsDeclarer;
 import org.apache.storm.topology.TopologyBuilder;
 import org.apache.storm.topology.base.BaseBasicBolt;
+import org.apache.storm.topology.base.BaseRichSpout;
+import org.apache.storm.tuple.Fields;
 import org.apache.storm.tuple.Tuple;
+import org.apache.storm.tuple.Values;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -185,6 +194,110 @@ class HostFaultsIT {
         assertEquals(9, fields.acked.times().size());
         assertTrue(errors.get("fields").stream().anyMatch(e -> e.contains("emit refused by Storm (Tuple created with "
             + "wrong number of fields")), errors.get("fields").toString());
+    }
+
+    /**
+     * Pace, on one topology with a 10 s subprocess timeout (which the handshake of a Python child
+     * on a loaded 2-core machine needs). A slow child (10 ms a tuple, 1,500 tuples: 15 s of work,
+     * more than the timeout, with its queue never empty) lives: every tuple acked once, no error. A stuck child (reads 5 tuples, then neither reads nor writes, alive)
+     * behind a spout with no message ids (so no max.spout.pending limits it, only backpressure
+     * does): the spout is held back within the timeout (its emits stop growing: the host's
+     * execute waits for room, Storm's queues fill), then the host finds the child silent, kills it
+     * and reports it.
+     */
+    @Test
+    void aSlowChildLivesAStuckOneHoldsTheSpoutBackThenIsKilled() throws Exception {
+        String name = "pace";
+        List<Object> sentences = values(1500);
+        TopologyBuilder builder = new TopologyBuilder();
+        builder.setSpout("pace-slow", new FixedSpout("pace-slow", sentences), 1);
+        builder.setBolt("slow", new MultilangBolt(new String[] {"python3", CHILD.toString(), "slow", "10"}, "word"), 1)
+            .shuffleGrouping("pace-slow");
+        builder.setSpout("flood", new FloodSpout("pace-flood"), 1);
+        builder.setBolt("stuck", new MultilangBolt(new String[] {"python3", CHILD.toString(), "stuck", "5"}, "word"), 1)
+            .shuffleGrouping("flood");
+        Config conf = Harness.conf();
+        conf.put(Config.TOPOLOGY_SUBPROCESS_TIMEOUT_SECS, 10);
+        cluster.submitTopology(name, conf, builder.createTopology());
+        AtomicLong flooded = FloodSpout.emitted("pace-flood");
+        // Held back: over one second, the spout emits nothing more (after the queues filled).
+        long heldAt = -1;
+        for (long deadline = System.currentTimeMillis() + 60_000; System.currentTimeMillis() < deadline; ) {
+            long before = flooded.get();
+            Thread.sleep(1000);
+            if (before > 0 && flooded.get() == before) {
+                heldAt = before;
+                break;
+            }
+        }
+        assertTrue(heldAt > 0, "the flood spout was never held back: " + flooded.get() + " tuples emitted");
+        Map<String, List<String>> errors = errorsOf(name, List.of("stuck"));
+        Results slow = Results.of("pace-slow");
+        Harness.waitUntil("1,500 slow tuples acked", 180_000, () -> slow.acked.events() >= 1500);
+        List<String> slowErrors = Harness.errors(cluster, name).getOrDefault("slow", List.of());
+        Harness.killAndWaitForProcesses(cluster, name);
+        String stuck = errors.get("stuck").get(0);
+        System.out.println("stuck: " + stuck.lines().findFirst().orElse("") + " (flood spout held at " + heldAt
+            + " tuples)");
+        assertTrue(stuck.contains("did not answer for") && stuck.contains("killed"), stuck);
+        assertEquals(1500, slow.acked.times().size());
+        assertTrue(slow.acked.times().values().stream().allMatch(n -> n == 1), "each acked once");
+        assertEquals(0, slow.failed.events());
+        assertEquals(List.of(), slowErrors, "the slow child was not taken for silent");
+    }
+
+    /**
+     * A multilang spout whose child exits (status 3) after 5 tuples: Nimbus gets the status and
+     * the child's last stderr line, under the spout's name.
+     */
+    @Test
+    void aSpoutChildThatExitsIsReportedWithItsStatus() throws Exception {
+        String name = "spoutexit";
+        TopologyBuilder builder = new TopologyBuilder();
+        builder.setSpout("exiting", new MultilangSpout(new String[] {"python3", CHILD.toString(), "spoutexit", "5", "3"},
+            "sentence"), 1);
+        builder.setBolt("sink", new Sink(), 1).shuffleGrouping("exiting");
+        cluster.submitTopology(name, Harness.conf(), builder.createTopology());
+        Map<String, List<String>> errors = errorsOf(name, List.of("exiting"));
+        Harness.killAndWaitForProcesses(cluster, name);
+        String error = String.join("\n", errors.get("exiting"));
+        System.out.println("exiting: " + error.lines().findFirst().orElse(""));
+        assertTrue(error.contains("exiting:"), "names the component: " + error);
+        assertTrue(error.contains("exit status 3"), error);
+        assertTrue(error.contains("faulty spout: giving up after 5 tuples"), error);
+    }
+
+    /** Emits a counter as fast as Storm lets it, without message ids; counts its emits. */
+    public static class FloodSpout extends BaseRichSpout {
+        private static final long serialVersionUID = 1L;
+        private static final Map<String, AtomicLong> EMITTED = new ConcurrentHashMap<>();
+        private final String key;
+        private transient SpoutOutputCollector collector;
+        private transient AtomicLong count;
+
+        FloodSpout(String key) {
+            this.key = key;
+        }
+
+        static AtomicLong emitted(String key) {
+            return EMITTED.computeIfAbsent(key, k -> new AtomicLong());
+        }
+
+        @Override
+        public void open(Map<String, Object> conf, TopologyContext context, SpoutOutputCollector collector) {
+            this.collector = collector;
+            this.count = emitted(key);
+        }
+
+        @Override
+        public void nextTuple() {
+            collector.emit(new Values("flood " + count.incrementAndGet()));
+        }
+
+        @Override
+        public void declareOutputFields(OutputFieldsDeclarer declarer) {
+            declarer.declare(new Fields("sentence"));
+        }
     }
 
     /** Takes anything, emits nothing. */
