@@ -136,13 +136,36 @@ public class InProcessBolt extends MultilangComponent<InProcessBolt> implements 
                 }
             }
             long task = m.getTask();
-            if (task == 0) {
-                List<Integer> to = collector.emit(m.getStream(), anchors, m.getTuple());
-                if (m.areTaskIdsNeeded()) {
-                    session.taskIdsLater(to);
+            List<Integer> to = List.of();
+            try {
+                if (task == 0) {
+                    to = collector.emit(m.getStream(), anchors, m.getTuple());
+                } else {
+                    collector.emitDirect((int) task, m.getStream(), anchors, m.getTuple());
                 }
-            } else {
-                collector.emitDirect((int) task, m.getStream(), anchors, m.getTuple());
+            } catch (RuntimeException e) {
+                // Storm refused it (wrong number of fields, an undeclared stream, ...): as under the
+                // host, reported and its anchors failed, and the task goes on (the exception would
+                // otherwise end the executor, and the worker with it).
+                int failed = 0;
+                for (Tuple a : anchors) {
+                    Long id = null;
+                    for (Map.Entry<Long, Tuple> en : pending.entrySet()) {
+                        if (en.getValue() == a) {
+                            id = en.getKey();
+                            break;
+                        }
+                    }
+                    if (id != null) {
+                        finish(id, false);
+                        failed++;
+                    }
+                }
+                session.report("emit refused by Storm (" + e.getMessage() + "): " + HostSupport.cut(m.getTuple()
+                    + " on stream " + m.getStream()) + "; " + failed + " anchor tuple(s) failed");
+            }
+            if (task == 0 && m.areTaskIdsNeeded()) {
+                session.taskIdsLater(to); // the component waits for them, even for a refused emit
             }
         }
     }

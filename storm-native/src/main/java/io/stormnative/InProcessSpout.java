@@ -1,6 +1,7 @@
 package io.stormnative;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +88,8 @@ public class InProcessSpout extends MultilangComponent<InProcessSpout> implement
         final InProcessSession session;
         private final SpoutOutputCollector collector;
         private final SpoutMsg msg = new SpoutMsg();
+        /** Ids of emits Storm refused, to be failed back to the component after the current call. */
+        private final ArrayDeque<Object> refused = new ArrayDeque<>();
 
         Runtime(String library, String[] command, Map<String, Object> conf, TopologyContext context,
                 SpoutOutputCollector collector) {
@@ -105,6 +108,12 @@ public class InProcessSpout extends MultilangComponent<InProcessSpout> implement
                 return;
             }
             session.send(this);
+            // The ids of refused emits, told to the component now that its answers are performed
+            // (not from inside them: the session's answer buffer is in use until then).
+            Object failed;
+            while ((failed = refused.poll()) != null) {
+                command("fail", failed);
+            }
         }
 
         @Override
@@ -119,13 +128,25 @@ public class InProcessSpout extends MultilangComponent<InProcessSpout> implement
         private void emit(ShellMsg m) {
             Object id = m.getId();
             long task = m.getTask();
-            if (task == 0) {
-                List<Integer> to = collector.emit(m.getStream(), m.getTuple(), id);
-                if (m.areTaskIdsNeeded()) {
-                    session.taskIdsLater(to);
+            List<Integer> to = List.of();
+            try {
+                if (task == 0) {
+                    to = collector.emit(m.getStream(), m.getTuple(), id);
+                } else {
+                    collector.emitDirect((int) task, m.getStream(), m.getTuple(), id);
                 }
-            } else {
-                collector.emitDirect((int) task, m.getStream(), m.getTuple(), id);
+            } catch (RuntimeException e) {
+                // Storm refused it (wrong number of fields, an undeclared stream, ...): as under the
+                // host, reported, and the component told it failed (once its answers are performed),
+                // so a reliable spout replays it; the task goes on.
+                session.report("emit refused by Storm (" + e.getMessage() + "): " + HostSupport.cut(m.getTuple()
+                    + " on stream " + m.getStream()) + (id == null ? "" : "; id " + id + " failed back to the component"));
+                if (id != null) {
+                    refused.add(id);
+                }
+            }
+            if (task == 0 && m.areTaskIdsNeeded()) {
+                session.taskIdsLater(to); // the component waits for them, even for a refused emit
             }
         }
     }
