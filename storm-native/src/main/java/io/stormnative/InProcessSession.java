@@ -205,7 +205,7 @@ final class InProcessSession {
                     }
                 }
                 case "metrics" -> {
-                    String problem = HostSupport.metrics(context, msg);
+                    String problem = ShellMetrics.update(context, msg);
                     if (problem != null) {
                         report(problem);
                     }

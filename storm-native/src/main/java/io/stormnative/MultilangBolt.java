@@ -381,7 +381,7 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
                     }
                 }
                 case "metrics" -> {
-                    String problem = HostSupport.metrics(context, msg);
+                    String problem = ShellMetrics.update(context, msg);
                     if (problem != null) {
                         report(problem);
                     }

@@ -313,7 +313,7 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
                     case "log" -> HostSupport.log(childLog, child.pid(), msg);
                     case "error" -> collector.reportError(new Exception("Shell Process Exception: " + msg.getMsg()));
                     case "metrics" -> {
-                        String problem = HostSupport.metrics(context, msg);
+                        String problem = ShellMetrics.update(context, msg);
                         if (problem != null) {
                             report(problem);
                         }
