@@ -2,13 +2,11 @@ package io.stormnative;
 
 import java.util.Map;
 import org.apache.storm.Config;
-import org.apache.storm.multilang.ShellMsg;
 import org.apache.storm.utils.ObjectReader;
-import org.slf4j.Logger;
 
 /**
- * What the hosts do alike: conf, the child's log records. Imports nothing of the package
- * (ShellMetrics builds on it, never the reverse).
+ * Small helpers every host uses: conf values, tuple ids, cutting what a child sent short. Imports
+ * nothing of the package (ChildReports and ShellMetrics build on it, never the reverse).
  */
 final class HostSupport {
     private HostSupport() {
@@ -50,19 +48,6 @@ final class HostSupport {
             throw new IllegalArgumentException(key + " must be a positive integer, got " + v);
         }
         return n;
-    }
-
-    /** A {@code log} command, at its level, on the component's logger (as stock Storm does). */
-    static void log(Logger log, Number pid, ShellMsg msg) {
-        String text = "ShellLog pid:" + pid + ", " + msg.getMsg();
-        ShellMsg.ShellLogLevel level = msg.getLogLevel();
-        switch (level == null ? ShellMsg.ShellLogLevel.INFO : level) {
-            case TRACE -> log.trace(text);
-            case DEBUG -> log.debug(text);
-            case WARN -> log.warn(text);
-            case ERROR -> log.error(text);
-            default -> log.info(text);
-        }
     }
 
     /** A tuple id as the host sent it (a counter, as a string) from what a child sends back; null if it is none. */
