@@ -3,7 +3,6 @@ package io.stormnative;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -543,10 +542,5 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
             }
         }
 
-    }
-
-    @Override
-    public String toString() {
-        return "MultilangBolt" + Arrays.toString(command());
     }
 }

@@ -9,19 +9,22 @@ import org.apache.storm.topology.OutputFieldsDeclarer;
 import org.apache.storm.tuple.Fields;
 
 /**
- * What {@link MultilangSpout} and {@link MultilangBolt} share: a multilang child given by its
- * command and the fields of its default stream, plus component conf.
+ * What {@link MultilangSpout} and {@link MultilangBolt} (and, through {@link InProcessComponent},
+ * the in-process pair) share: a multilang child given by its command and the fields of its
+ * default stream, plus component conf.
  *
  * @param <T> the component itself, so that {@link #withConf} chains
  */
 public abstract class MultilangComponent<T extends MultilangComponent<T>> implements IComponent {
     private static final long serialVersionUID = 1L;
 
+    private final String kind;
     private final String[] command;
     private final String[] outputFields;
     private final Map<String, Object> componentConf = new HashMap<>();
 
     MultilangComponent(String kind, String[] command, String[] outputFields) {
+        this.kind = kind;
         this.command = NativeExecutables.checkedCommand(kind, command);
         this.outputFields = NativeExecutables.checkedFields(kind, outputFields);
     }
@@ -58,6 +61,16 @@ public abstract class MultilangComponent<T extends MultilangComponent<T>> implem
     @Override
     public Map<String, Object> getComponentConfiguration() {
         return componentConf;
+    }
+
+    /** The class's name in messages ({@code MultilangBolt}, ...), as its constructor was given it. */
+    String kind() {
+        return kind;
+    }
+
+    @Override
+    public String toString() {
+        return kind + Arrays.toString(command);
     }
 
     /** The command to launch: its program made executable in the code dir first (NativeExecutables). */

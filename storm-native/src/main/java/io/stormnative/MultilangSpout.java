@@ -2,7 +2,6 @@ package io.stormnative;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -120,10 +119,6 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
         }
     }
 
-    @Override
-    public String toString() {
-        return "MultilangSpout" + Arrays.toString(command());
-    }
 
     /** Everything that lives only in a running task; used by the executor thread but for {@link #watch}. */
     private static final class Runtime implements HostThreads.Watched {

@@ -94,8 +94,7 @@ public final class TopologyCheck {
         }
         // An in-process component's file is its library; its command's first word names the
         // component inside it.
-        String library = component instanceof InProcessBolt b ? b.library()
-            : component instanceof InProcessSpout s ? s.library() : null;
+        String library = component instanceof InProcessComponent<?> c ? c.library() : null;
         String program = library != null ? library : command[0];
         String what = library != null ? "library" : "program";
         if (codeDir.has(program) || (library == null && onPathOrAbsolute(program))) {
