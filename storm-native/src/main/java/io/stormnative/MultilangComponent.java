@@ -1,12 +1,10 @@
 package io.stormnative;
 
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.storm.task.TopologyContext;
 import org.apache.storm.topology.IComponent;
 import org.apache.storm.topology.OutputFieldsDeclarer;
-import org.apache.storm.tuple.Fields;
 
 /**
  * What {@link MultilangSpout} and {@link MultilangBolt} (and, through {@link InProcessComponent},
@@ -19,14 +17,11 @@ public abstract class MultilangComponent<T extends MultilangComponent<T>> implem
     private static final long serialVersionUID = 1L;
 
     private final String kind;
-    private final String[] command;
-    private final String[] outputFields;
-    private final Map<String, Object> componentConf = new HashMap<>();
+    private final ComponentSpec spec;
 
     MultilangComponent(String kind, String[] command, String[] outputFields) {
         this.kind = kind;
-        this.command = NativeExecutables.checkedCommand(kind, command);
-        this.outputFields = NativeExecutables.checkedFields(kind, outputFields);
+        this.spec = new ComponentSpec(kind, command, outputFields);
     }
 
     /**
@@ -44,23 +39,23 @@ public abstract class MultilangComponent<T extends MultilangComponent<T>> implem
     /** Adds a component-level conf entry (e.g. {@code topology.tick.tuple.freq.secs}). */
     @SuppressWarnings("unchecked")
     public T withConf(String key, Object value) {
-        componentConf.put(key, value);
+        spec.put(key, value);
         return (T) this;
     }
 
     /** The child's command line, as given (a copy). */
     public String[] command() {
-        return command.clone();
+        return spec.command();
     }
 
     @Override
     public void declareOutputFields(OutputFieldsDeclarer declarer) {
-        declarer.declare(new Fields(outputFields));
+        spec.declareOutputFields(declarer);
     }
 
     @Override
     public Map<String, Object> getComponentConfiguration() {
-        return componentConf;
+        return spec.conf();
     }
 
     /** The class's name in messages ({@code MultilangBolt}, ...), as its constructor was given it. */
@@ -70,13 +65,11 @@ public abstract class MultilangComponent<T extends MultilangComponent<T>> implem
 
     @Override
     public String toString() {
-        return kind + Arrays.toString(command);
+        return kind + Arrays.toString(command());
     }
 
     /** The command to launch: its program made executable in the code dir first (NativeExecutables). */
     String[] launchCommand(TopologyContext context, Map<String, Object> conf) {
-        String[] cmd = command.clone();
-        cmd[0] = NativeExecutables.resolve(command[0], context.getCodeDir(), conf);
-        return cmd;
+        return spec.launchCommand(context, conf);
     }
 }

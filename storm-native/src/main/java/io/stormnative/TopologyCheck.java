@@ -2,7 +2,6 @@ package io.stormnative;
 
 import java.io.File;
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
@@ -119,14 +118,11 @@ public final class TopologyCheck {
         if (component instanceof MultilangComponent<?> c) {
             return c.command();
         }
-        if (component instanceof NativeShellBolt || component instanceof NativeShellSpout) {
-            try {
-                Field f = component.getClass().getDeclaredField("command");
-                f.setAccessible(true);
-                return ((String[]) f.get(component)).clone();
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                return null;
-            }
+        if (component instanceof NativeShellBolt b) {
+            return b.command();
+        }
+        if (component instanceof NativeShellSpout s) {
+            return s.command();
         }
         return null;
     }
