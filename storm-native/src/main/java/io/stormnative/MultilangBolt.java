@@ -295,7 +295,7 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
                 if (running) {
                     failPending(); // one execute may have added its tuple as the child died
                 }
-                throw new RuntimeException("multilang child died: " + child.describe(), t);
+                throw child.died(t);
             }
         }
 
@@ -451,10 +451,7 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
                 reports.report("emit refused by Storm (" + e.getMessage() + "): " + HostSupport.cut(msg.getTuple()
                     + " on stream " + msg.getStream()) + "; " + failed + " anchor tuple(s) failed");
             }
-            if (task == 0 && msg.areTaskIdsNeeded()) {
-                child.queueTaskIds(to); // the child waits for them, even for a refused emit
-                child.drain();
-            }
+            child.answerTaskIds(msg, to);
         }
 
         @Override
@@ -463,9 +460,7 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
                 return;
             }
             if (now - lastHeard > timeoutNanos) {
-                IOException silent = new IOException("the multilang child did not answer for "
-                    + (now - lastHeard) / 1_000_000 + " ms (topology.subprocess.timeout.secs): killed; the last bytes "
-                    + "it wrote: " + child.lastBytes());
+                IOException silent = child.silence(now - lastHeard);
                 HostThreads.WRITERS.execute(() -> die(silent)); // die waits for the child: not here
                 return;
             }

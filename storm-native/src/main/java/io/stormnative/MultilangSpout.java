@@ -328,16 +328,13 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
                     held = true;
                 }
             }
-            if (task == 0 && msg.areTaskIdsNeeded()) {
-                child.queueTaskIds(to); // the child waits for them, even for a refused emit
-                child.drain();
-            }
+            child.answerTaskIds(msg, to);
         }
 
         private void throwIfDead() {
             Throwable t = failure.get();
             if (t != null) {
-                throw new RuntimeException("multilang child died: " + child.describe(), t);
+                throw child.died(t);
             }
         }
 
@@ -360,9 +357,7 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
             // (not time Storm does not call the spout, e.g. at max spout pending).
             long blocked = blockedSince;
             if (blocked != 0 && now - blocked > timeoutNanos) {
-                IOException silent = new IOException("the multilang child did not answer for "
-                    + (now - blocked) / 1_000_000 + " ms (topology.subprocess.timeout.secs): killed; the last bytes "
-                    + "it wrote: " + child.lastBytes());
+                IOException silent = child.silence(now - blocked);
                 HostThreads.WRITERS.execute(() -> die(silent, true)); // die waits for the child: not here
                 return;
             }
