@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
 final class ChildProcess {
     /** Storm's own conf key for the serializer class. */
     static final String SERIALIZER_CONF = "topology.multilang.serializer";
+    /** Undecodable messages a host skips before it decides its child does not speak multilang. */
+    static final int MAX_GARBAGE = 100;
 
     private static final Logger LOG = LoggerFactory.getLogger(ChildProcess.class);
 
@@ -288,6 +290,11 @@ final class ChildProcess {
     /** Kills the child at once (a hung child does not answer SIGTERM while stopped). */
     void kill() {
         process.destroyForcibly();
+    }
+
+    /** How a report of a message the serializer could not decode begins: the error, the last bytes read. */
+    String notMultilang(RuntimeException e) {
+        return "a message from the child that is not multilang (" + e + "); the last bytes it wrote: " + lastBytes();
     }
 
     /** Why the watchdog kills a child that has not answered for {@code nanos}. */

@@ -59,8 +59,6 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
     static final String HEARTBEAT_STREAM = "__heartbeat";
     /** How long bytes may be held when the executor's next input is not for this task. */
     static final long HOLD_NANOS = 2_000_000;
-    /** Undecodable messages a bolt skips before it decides its child does not speak multilang. */
-    static final int MAX_GARBAGE = 100;
 
     private static final Logger LOG = LoggerFactory.getLogger(MultilangBolt.class);
 
@@ -337,20 +335,20 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
 
         /**
          * A message the serializer could not decode. JSON: reported and skipped, the stream goes
-         * on after its {@code end} line (up to {@value MultilangBolt#MAX_GARBAGE} such messages:
+         * on after its {@code end} line (up to {@value ChildProcess#MAX_GARBAGE} such messages:
          * then this is no multilang child). Other serializers: the bolt dies (Storm restarts it).
          *
          * @return whether to read on
          */
         private boolean garbage(RuntimeException e) {
-            String what = "a message from the child that is not multilang (" + e + "); the last bytes it wrote: "
-                + child.lastBytes();
+            String what = child.notMultilang(e);
             if (!child.resynchronises()) {
                 die(new IOException(what + "; the stream cannot be resynchronised", e));
                 return false;
             }
-            if (++garbageSeen > MAX_GARBAGE) {
-                die(new IOException(what + "; " + MAX_GARBAGE + " such messages: not a multilang child?", e));
+            if (++garbageSeen > ChildProcess.MAX_GARBAGE) {
+                die(new IOException(what + "; " + ChildProcess.MAX_GARBAGE + " such messages: not a multilang child?",
+                    e));
                 return false;
             }
             reports.report(what + ": skipped; the tuples it concerned stay in flight until the child answers them or "

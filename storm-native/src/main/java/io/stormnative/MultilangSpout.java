@@ -268,9 +268,8 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
                     msg = child.read();
                 } catch (RuntimeException e) {
                     // Undecodable. JSON goes on after the bad message's end line; SMB1 cannot.
-                    String what = "a message from the child that is not multilang (" + e + "); the last bytes it "
-                        + "wrote: " + child.lastBytes();
-                    if (!child.resynchronises() || ++garbageSeen > MultilangBolt.MAX_GARBAGE) {
+                    String what = child.notMultilang(e);
+                    if (!child.resynchronises() || ++garbageSeen > ChildProcess.MAX_GARBAGE) {
                         throw new IOException(what + (child.resynchronises() ? "; too many such messages"
                             : "; the stream cannot be resynchronised"), e);
                     }
