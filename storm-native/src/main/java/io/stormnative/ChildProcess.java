@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
 final class ChildProcess {
     /** Storm's own conf key for the serializer class. */
     static final String SERIALIZER_CONF = "topology.multilang.serializer";
+    /** Undecodable messages a host skips before it decides its child does not speak multilang. */
+    static final int MAX_GARBAGE = 100;
 
     private static final Logger LOG = LoggerFactory.getLogger(ChildProcess.class);
 
@@ -182,6 +184,17 @@ final class ChildProcess {
         serializer.writeTaskIds(taskIds);
     }
 
+    /**
+     * After an emit: the task ids it went to, written at once if the child asked for them (it
+     * waits for them, even for an emit Storm refused: {@code to} is then empty).
+     */
+    void answerTaskIds(ShellMsg emit, List<Integer> to) throws IOException {
+        if (emit.getTask() == 0 && emit.areTaskIdsNeeded()) {
+            queueTaskIds(to);
+            drain();
+        }
+    }
+
     /** Bytes queued and not yet written to the child. */
     int queuedBytes() {
         return out.queued();
@@ -277,6 +290,22 @@ final class ChildProcess {
     /** Kills the child at once (a hung child does not answer SIGTERM while stopped). */
     void kill() {
         process.destroyForcibly();
+    }
+
+    /** How a report of a message the serializer could not decode begins: the error, the last bytes read. */
+    String notMultilang(RuntimeException e) {
+        return "a message from the child that is not multilang (" + e + "); the last bytes it wrote: " + lastBytes();
+    }
+
+    /** Why the watchdog kills a child that has not answered for {@code nanos}. */
+    IOException silence(long nanos) {
+        return new IOException("the multilang child did not answer for " + nanos / 1_000_000
+            + " ms (topology.subprocess.timeout.secs): killed; the last bytes it wrote: " + lastBytes());
+    }
+
+    /** What the component throws on Storm's thread once its child is dead of {@code cause}. */
+    RuntimeException died(Throwable cause) {
+        return new RuntimeException("multilang child died: " + describe(), cause);
     }
 
     /** For error messages: the command, pid, exit status if it ended, and its last stderr lines. */

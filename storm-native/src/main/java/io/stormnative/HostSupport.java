@@ -2,14 +2,12 @@ package io.stormnative;
 
 import java.util.Map;
 import org.apache.storm.Config;
-import org.apache.storm.metric.api.IMetric;
-import org.apache.storm.metric.api.rpc.IShellMetric;
-import org.apache.storm.multilang.ShellMsg;
-import org.apache.storm.task.TopologyContext;
 import org.apache.storm.utils.ObjectReader;
-import org.slf4j.Logger;
 
-/** What the bolt and spout hosts do alike: conf, the child's log records and metrics. */
+/**
+ * Small helpers every host uses: conf values, tuple ids, cutting what a child sent short. Imports
+ * nothing of the package (ChildReports and ShellMetrics build on it, never the reverse).
+ */
 final class HostSupport {
     private HostSupport() {
     }
@@ -50,45 +48,6 @@ final class HostSupport {
             throw new IllegalArgumentException(key + " must be a positive integer, got " + v);
         }
         return n;
-    }
-
-    /** A {@code log} command, at its level, on the component's logger (as stock Storm does). */
-    static void log(Logger log, Number pid, ShellMsg msg) {
-        String text = "ShellLog pid:" + pid + ", " + msg.getMsg();
-        ShellMsg.ShellLogLevel level = msg.getLogLevel();
-        switch (level == null ? ShellMsg.ShellLogLevel.INFO : level) {
-            case TRACE -> log.trace(text);
-            case DEBUG -> log.debug(text);
-            case WARN -> log.warn(text);
-            case ERROR -> log.error(text);
-            default -> log.info(text);
-        }
-    }
-
-    /**
-     * A {@code metrics} command: updates the registered shell metric of that name.
-     *
-     * @return null, or what is wrong (the caller reports it: stock Storm kills the worker instead)
-     */
-    static String metrics(TopologyContext context, ShellMsg msg) {
-        String name = msg.getMetricName();
-        if (name == null || name.isEmpty()) {
-            return "metrics command without a name";
-        }
-        IMetric metric = context.getRegisteredMetricByName(name);
-        if (metric == null) {
-            return "metrics command for " + name + ", which no IShellMetric of this component registers (declare it in "
-                + ShellMetrics.METRICS_CONF + ")";
-        }
-        if (!(metric instanceof IShellMetric)) {
-            return "metric " + name + " is a " + metric.getClass().getName() + ", not an IShellMetric";
-        }
-        try {
-            ((IShellMetric) metric).updateMetricFromRPC(msg.getMetricParams());
-        } catch (RuntimeException e) {
-            return "metric " + name + " refused " + msg.getMetricParams() + ": " + e;
-        }
-        return null;
     }
 
     /** A tuple id as the host sent it (a counter, as a string) from what a child sends back; null if it is none. */

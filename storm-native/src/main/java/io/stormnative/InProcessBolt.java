@@ -1,7 +1,6 @@
 package io.stormnative;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +25,9 @@ import org.apache.storm.tuple.Tuple;
  * worker down (Storm restarts it and reliable spouts replay). A Rust panic is caught at the
  * boundary: the tuple is failed and reported, and the task goes on.
  */
-public class InProcessBolt extends MultilangComponent<InProcessBolt> implements IRichBolt {
+public class InProcessBolt extends InProcessComponent<InProcessBolt> implements IRichBolt {
     private static final long serialVersionUID = 1L;
 
-    private final String library;
     private transient Runtime rt;
 
     /**
@@ -38,14 +36,13 @@ public class InProcessBolt extends MultilangComponent<InProcessBolt> implements 
      * @param outputFields the fields of the default stream
      */
     public InProcessBolt(String library, String[] command, String... outputFields) {
-        super("InProcessBolt", command, outputFields);
-        this.library = InProcessSpout.checkedLibrary("InProcessBolt", library);
+        super("InProcessBolt", library, command, outputFields);
     }
 
     @Override
     public void prepare(Map<String, Object> topoConf, TopologyContext context, OutputCollector collector) {
         ShellMetrics.register(topoConf, context);
-        rt = new Runtime(library, command(), topoConf, context, collector);
+        rt = new Runtime(library(), command(), topoConf, context, collector);
     }
 
     @Override
@@ -168,15 +165,5 @@ public class InProcessBolt extends MultilangComponent<InProcessBolt> implements 
                 session.taskIdsLater(to); // the component waits for them, even for a refused emit
             }
         }
-    }
-
-    /** The component library's file, relative to the topology's code dir. */
-    public String library() {
-        return library;
-    }
-
-    @Override
-    public String toString() {
-        return "InProcessBolt[" + library + ", " + Arrays.toString(command()) + "]";
     }
 }

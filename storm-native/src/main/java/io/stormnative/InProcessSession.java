@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * One in-process component instance, as {@link InProcessBolt} and {@link InProcessSpout} drive it:
  * a message in (SMB1, encoded into a reused buffer), the component's answers out (SMB1 frames,
  * copied into another), each answer handed to the caller, on the caller's thread. The log,
- * error and metrics answers are performed here, the same way for both; emits, acks, fails and
- * syncs go to the {@link Answers} of the caller. No thread and no queue; a session is used by its
+ * error and metrics answers are performed here, as a child's are ({@link ChildReports}); emits,
+ * acks, fails and syncs go to the {@link Answers} of the caller. No thread and no queue; a session is used by its
  * task's executor thread, but for {@link #close}, which Storm may call from another thread: the
  * session's monitor (uncontended on every call but the last) keeps the two apart.
  */
@@ -35,9 +35,7 @@ final class InProcessSession {
         void answer(ShellMsg msg);
     }
 
-    private final TopologyContext context;
-    private final Logger componentLog;
-    private final ErrorSink errors;
+    private final ChildReports reports;
     private final String name;
     private final long handle;
     private final Smb1.Encoder message = new Smb1.Encoder();
@@ -48,11 +46,6 @@ final class InProcessSession {
     private byte[] answers = new byte[Smb1.IO_BUFFER];
     private boolean closed;
 
-    /** Where reports go: the task's collector. */
-    interface ErrorSink {
-        void reportError(Throwable t);
-    }
-
     /**
      * Loads the library from the topology's code dir (once per JVM), builds the component from
      * {@code command} (its name, then its flags) with the setup a multilang child would get, and
@@ -62,10 +55,8 @@ final class InProcessSession {
      * @throws IllegalStateException if the component does not start (its own message)
      */
     InProcessSession(String library, String[] command, int kind, Map<String, Object> conf,
-                     TopologyContext context, ErrorSink errors) {
-        this.context = context;
-        this.errors = errors;
-        this.componentLog = LoggerFactory.getLogger(context.getThisComponentId());
+                     TopologyContext context, ChildReports.ErrorSink errors) {
+        this.reports = new ChildReports(context, LOG, () -> WORKER_PID, errors);
         this.name = context.getThisComponentId() + ":" + context.getThisTaskId();
         Path path = context.getCodeDir() == null ? Paths.get(library) : Paths.get(context.getCodeDir()).resolve(library);
         long table = InProcessNative.table(path, command[0]);
@@ -195,22 +186,10 @@ final class InProcessSession {
                 report("an answer the host cannot read: " + e.getMessage());
                 continue;
             }
-            switch (msg.getCommand()) {
-                case "log" -> HostSupport.log(componentLog, WORKER_PID, msg);
-                case "error" -> {
-                    if (errorsSeen != null) {
-                        errorsSeen.append(errorsSeen.length() > 0 ? "; " : "").append(msg.getMsg());
-                    } else {
-                        errors.reportError(new Exception("Shell Process Exception: " + msg.getMsg()));
-                    }
-                }
-                case "metrics" -> {
-                    String problem = HostSupport.metrics(context, msg);
-                    if (problem != null) {
-                        report(problem);
-                    }
-                }
-                default -> to.answer(msg);
+            if (errorsSeen != null && msg.getCommand().equals("error")) {
+                errorsSeen.append(errorsSeen.length() > 0 ? "; " : "").append(msg.getMsg());
+            } else if (!reports.perform(msg)) {
+                to.answer(msg);
             }
         }
         if (answers.length > Smb1.KEEP_BUFFER && n < Smb1.IO_BUFFER) {
@@ -220,9 +199,7 @@ final class InProcessSession {
 
     /** A problem the task survives: worker log and Storm UI. */
     void report(String problem) {
-        String text = name + ": " + problem;
-        LOG.error(text);
-        errors.reportError(new IllegalStateException(text));
+        reports.report(problem);
     }
 
     /**

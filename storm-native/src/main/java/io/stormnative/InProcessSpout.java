@@ -2,7 +2,6 @@ package io.stormnative;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.storm.multilang.ShellMsg;
@@ -20,10 +19,9 @@ import org.apache.storm.topology.IRichSpout;
  *
  * <pre>{@code builder.setSpout("sentences", new InProcessSpout("libsentence_spout.so", new String[] {"sentence-spout"}, "sentence"))}</pre>
  */
-public class InProcessSpout extends MultilangComponent<InProcessSpout> implements IRichSpout {
+public class InProcessSpout extends InProcessComponent<InProcessSpout> implements IRichSpout {
     private static final long serialVersionUID = 1L;
 
-    private final String library;
     private transient Runtime rt;
 
     /**
@@ -32,23 +30,13 @@ public class InProcessSpout extends MultilangComponent<InProcessSpout> implement
      * @param outputFields the fields of the default stream
      */
     public InProcessSpout(String library, String[] command, String... outputFields) {
-        super("InProcessSpout", command, outputFields);
-        this.library = checkedLibrary("InProcessSpout", library);
-    }
-
-    /** A library file name, checked at build time as the command is (Flux and Clojure users see this first). */
-    static String checkedLibrary(String kind, String library) {
-        if (library == null || library.isBlank()) {
-            throw new IllegalArgumentException(kind + ": no library; the first constructor argument is the component"
-                + " library in the jar's resources/, e.g. \"libsplit_bolt.so\" (built by `cargo xtask dist`)");
-        }
-        return library;
+        super("InProcessSpout", library, command, outputFields);
     }
 
     @Override
     public void open(Map<String, Object> conf, TopologyContext context, SpoutOutputCollector collector) {
         ShellMetrics.register(conf, context);
-        rt = new Runtime(library, command(), conf, context, collector);
+        rt = new Runtime(library(), command(), conf, context, collector);
     }
 
     @Override
@@ -149,15 +137,5 @@ public class InProcessSpout extends MultilangComponent<InProcessSpout> implement
                 session.taskIdsLater(to); // the component waits for them, even for a refused emit
             }
         }
-    }
-
-    /** The component library's file, relative to the topology's code dir. */
-    public String library() {
-        return library;
-    }
-
-    @Override
-    public String toString() {
-        return "InProcessSpout[" + library + ", " + Arrays.toString(command()) + "]";
     }
 }

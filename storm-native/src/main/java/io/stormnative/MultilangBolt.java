@@ -3,7 +3,6 @@ package io.stormnative;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,8 +59,6 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
     static final String HEARTBEAT_STREAM = "__heartbeat";
     /** How long bytes may be held when the executor's next input is not for this task. */
     static final long HOLD_NANOS = 2_000_000;
-    /** Undecodable messages a bolt skips before it decides its child does not speak multilang. */
-    static final int MAX_GARBAGE = 100;
 
     private static final Logger LOG = LoggerFactory.getLogger(MultilangBolt.class);
 
@@ -141,7 +138,7 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
     private static final class Runtime implements HostThreads.Watched {
         private final TopologyContext context;
         private final OutputCollector collector;
-        private final Logger childLog;
+        private final ChildReports reports;
         private final boolean localMode;
         private final int maxPending;
         private final int flushBytes;
@@ -160,8 +157,6 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
         private final Thread reader;
         /** Undecodable messages so far; the reader thread's alone. */
         private int garbageSeen;
-        /** Lines dropped from the child's stdout; the reader thread's alone. */
-        private long junkLines;
         private volatile boolean running = true;
         private volatile long lastHeard = System.nanoTime();
         private volatile long lastHeartbeat = System.nanoTime();
@@ -174,7 +169,6 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
                 BooleanSupplier moreInput) {
             this.context = context;
             this.collector = collector;
-            this.childLog = LoggerFactory.getLogger(context.getThisComponentId());
             this.localMode = HostSupport.localMode(conf);
             this.maxPending = HostSupport.positiveInt(conf, Config.TOPOLOGY_SHELLBOLT_MAX_PENDING, 100);
             this.flushBytes = HostSupport.positiveInt(conf, FLUSH_BYTES_CONF, DEFAULT_FLUSH_BYTES);
@@ -184,13 +178,12 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
             this.moreInput = moreInput;
             this.stats = HostStats.of(context.getThisComponentId());
             this.child = ChildProcess.launch(command, conf, context);
-            this.child.onJunk(line -> {
-                long n = ++junkLines;
-                if (n <= HostSupport.JUNK_REPORTED || n % 1000 == 0) {
-                    report("a line on the child's stdout that is not multilang, dropped (" + n + " so far; "
-                        + HostSupport.JUNK_REPORTED + " are reported, then every 1000th): " + line);
+            this.reports = new ChildReports(context, LOG, child::pid, t -> {
+                synchronized (collector) {
+                    collector.reportError(t);
                 }
             });
+            this.child.onJunk(reports::junk);
             this.reader = new Thread(this::readLoop,
                 "multilang-bolt-reader-" + context.getThisComponentId() + "-" + context.getThisTaskId());
             this.reader.setDaemon(true);
@@ -300,7 +293,7 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
                 if (running) {
                     failPending(); // one execute may have added its tuple as the child died
                 }
-                throw new RuntimeException("multilang child died: " + child.describe(), t);
+                throw child.died(t);
             }
         }
 
@@ -342,23 +335,23 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
 
         /**
          * A message the serializer could not decode. JSON: reported and skipped, the stream goes
-         * on after its {@code end} line (up to {@value MultilangBolt#MAX_GARBAGE} such messages:
+         * on after its {@code end} line (up to {@value ChildProcess#MAX_GARBAGE} such messages:
          * then this is no multilang child). Other serializers: the bolt dies (Storm restarts it).
          *
          * @return whether to read on
          */
         private boolean garbage(RuntimeException e) {
-            String what = "a message from the child that is not multilang (" + e + "); the last bytes it wrote: "
-                + child.lastBytes();
+            String what = child.notMultilang(e);
             if (!child.resynchronises()) {
                 die(new IOException(what + "; the stream cannot be resynchronised", e));
                 return false;
             }
-            if (++garbageSeen > MAX_GARBAGE) {
-                die(new IOException(what + "; " + MAX_GARBAGE + " such messages: not a multilang child?", e));
+            if (++garbageSeen > ChildProcess.MAX_GARBAGE) {
+                die(new IOException(what + "; " + ChildProcess.MAX_GARBAGE + " such messages: not a multilang child?",
+                    e));
                 return false;
             }
-            report(what + ": skipped; the tuples it concerned stay in flight until the child answers them or "
+            reports.report(what + ": skipped; the tuples it concerned stay in flight until the child answers them or "
                 + "they time out");
             return true;
         }
@@ -366,7 +359,7 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
         private void handle(ShellMsg msg) throws IOException {
             String command = msg.getCommand();
             if (command == null) {
-                report("a message from the child without a command: " + msg);
+                reports.report("a message from the child without a command: " + msg);
                 return;
             }
             switch (command) {
@@ -374,20 +367,12 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
                 case "fail" -> finish(msg.getId(), false);
                 case "emit" -> emit(msg);
                 case "sync" -> { }
-                case "log" -> HostSupport.log(childLog, child.pid(), msg);
-                case "error" -> {
-                    synchronized (collector) {
-                        collector.reportError(new Exception("Shell Process Exception: " + msg.getMsg()));
+                default -> {
+                    if (!reports.perform(msg)) {
+                        reports.report("unknown command from the child: " + HostSupport.cut(command)
+                            + ", skipped; the last bytes read: " + child.lastBytes());
                     }
                 }
-                case "metrics" -> {
-                    String problem = HostSupport.metrics(context, msg);
-                    if (problem != null) {
-                        report(problem);
-                    }
-                }
-                default -> report("unknown command from the child: " + HostSupport.cut(command) + ", skipped; the last bytes "
-                    + "read: " + child.lastBytes());
             }
         }
 
@@ -401,7 +386,7 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
                 }
             }
             if (t == null) {
-                report((ack ? "ack" : "fail") + " of " + wireId + ", which is not in flight (unknown, or "
+                reports.report((ack ? "ack" : "fail") + " of " + wireId + ", which is not in flight (unknown, or "
                     + "already acked or failed): ignored");
                 return;
             }
@@ -425,7 +410,7 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
                         t = id == null ? null : pending.get(id);
                     }
                     if (t == null) {
-                        report("emit anchored to " + a + ", which is not in flight (unknown, or already acked "
+                        reports.report("emit anchored to " + a + ", which is not in flight (unknown, or already acked "
                             + "or failed): emitted without that anchor");
                     } else {
                         anchors.add(t);
@@ -461,25 +446,10 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
                         failed++;
                     }
                 }
-                report("emit refused by Storm (" + e.getMessage() + "): " + HostSupport.cut(msg.getTuple() + " on stream "
-                    + msg.getStream()) + "; " + failed + " anchor tuple(s) failed");
+                reports.report("emit refused by Storm (" + e.getMessage() + "): " + HostSupport.cut(msg.getTuple()
+                    + " on stream " + msg.getStream()) + "; " + failed + " anchor tuple(s) failed");
             }
-            if (task == 0 && msg.areTaskIdsNeeded()) {
-                child.queueTaskIds(to); // the child waits for them, even for a refused emit
-                child.drain();
-            }
-        }
-
-        /** A problem the child caused that the bolt survives: worker log and Storm UI. */
-        private void report(String problem) {
-            if (!running) {
-                return;
-            }
-            String text = context.getThisComponentId() + ":" + context.getThisTaskId() + ": " + problem;
-            LOG.error(text);
-            synchronized (collector) {
-                collector.reportError(new IllegalStateException(text));
-            }
+            child.answerTaskIds(msg, to);
         }
 
         @Override
@@ -488,9 +458,7 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
                 return;
             }
             if (now - lastHeard > timeoutNanos) {
-                IOException silent = new IOException("the multilang child did not answer for "
-                    + (now - lastHeard) / 1_000_000 + " ms (topology.subprocess.timeout.secs): killed; the last bytes "
-                    + "it wrote: " + child.lastBytes());
+                IOException silent = child.silence(now - lastHeard);
                 HostThreads.WRITERS.execute(() -> die(silent)); // die waits for the child: not here
                 return;
             }
@@ -545,9 +513,7 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
                     + "for replay. %s", context.getThisComponentId(), context.getThisTaskId(), lost,
                 child.describeWhenGone());
             LOG.error(message, t);
-            synchronized (collector) {
-                collector.reportError(t);
-            }
+            reports.reportError(t);
             synchronized (pending) {
                 pending.notifyAll();
             }
@@ -560,6 +526,7 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
 
         void stop() {
             running = false;
+            reports.stop();
             HostThreads.unwatch(this);
             child.close();
             reader.interrupt();
@@ -568,10 +535,5 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
             }
         }
 
-    }
-
-    @Override
-    public String toString() {
-        return "MultilangBolt" + Arrays.toString(command());
     }
 }

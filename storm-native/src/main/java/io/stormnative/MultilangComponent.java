@@ -1,29 +1,27 @@
 package io.stormnative;
 
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.storm.task.TopologyContext;
 import org.apache.storm.topology.IComponent;
 import org.apache.storm.topology.OutputFieldsDeclarer;
-import org.apache.storm.tuple.Fields;
 
 /**
- * What {@link MultilangSpout} and {@link MultilangBolt} share: a multilang child given by its
- * command and the fields of its default stream, plus component conf.
+ * What {@link MultilangSpout} and {@link MultilangBolt} (and, through {@link InProcessComponent},
+ * the in-process pair) share: a multilang child given by its command and the fields of its
+ * default stream, plus component conf.
  *
  * @param <T> the component itself, so that {@link #withConf} chains
  */
 public abstract class MultilangComponent<T extends MultilangComponent<T>> implements IComponent {
     private static final long serialVersionUID = 1L;
 
-    private final String[] command;
-    private final String[] outputFields;
-    private final Map<String, Object> componentConf = new HashMap<>();
+    private final String kind;
+    private final ComponentSpec spec;
 
     MultilangComponent(String kind, String[] command, String[] outputFields) {
-        this.command = NativeExecutables.checkedCommand(kind, command);
-        this.outputFields = NativeExecutables.checkedFields(kind, outputFields);
+        this.kind = kind;
+        this.spec = new ComponentSpec(kind, command, outputFields);
     }
 
     /**
@@ -41,29 +39,37 @@ public abstract class MultilangComponent<T extends MultilangComponent<T>> implem
     /** Adds a component-level conf entry (e.g. {@code topology.tick.tuple.freq.secs}). */
     @SuppressWarnings("unchecked")
     public T withConf(String key, Object value) {
-        componentConf.put(key, value);
+        spec.put(key, value);
         return (T) this;
     }
 
     /** The child's command line, as given (a copy). */
     public String[] command() {
-        return command.clone();
+        return spec.command();
     }
 
     @Override
     public void declareOutputFields(OutputFieldsDeclarer declarer) {
-        declarer.declare(new Fields(outputFields));
+        spec.declareOutputFields(declarer);
     }
 
     @Override
     public Map<String, Object> getComponentConfiguration() {
-        return componentConf;
+        return spec.conf();
+    }
+
+    /** The class's name in messages ({@code MultilangBolt}, ...), as its constructor was given it. */
+    String kind() {
+        return kind;
+    }
+
+    @Override
+    public String toString() {
+        return kind + Arrays.toString(command());
     }
 
     /** The command to launch: its program made executable in the code dir first (NativeExecutables). */
     String[] launchCommand(TopologyContext context, Map<String, Object> conf) {
-        String[] cmd = command.clone();
-        cmd[0] = NativeExecutables.resolve(command[0], context.getCodeDir(), conf);
-        return cmd;
+        return spec.launchCommand(context, conf);
     }
 }

@@ -2,7 +2,6 @@ package io.stormnative;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -120,16 +119,12 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
         }
     }
 
-    @Override
-    public String toString() {
-        return "MultilangSpout" + Arrays.toString(command());
-    }
 
     /** Everything that lives only in a running task; used by the executor thread but for {@link #watch}. */
     private static final class Runtime implements HostThreads.Watched {
         private final TopologyContext context;
         private final SpoutOutputCollector collector;
-        private final Logger childLog;
+        private final ChildReports reports;
         private final boolean localMode;
         private final int pipeline;
         /** Sends more {@code next}s when no more than this many are in the child. */
@@ -145,8 +140,6 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
         private long emits;
         private boolean active = true;
         private int garbageSeen;
-        /** Lines dropped from the child's stdout; the executor thread's alone. */
-        private long junkLines;
         /** Since when the executor thread waits on the child (a read or a write); 0 when it does not. */
         private volatile long blockedSince;
         /** Bytes queued by ack/fail that no nextTuple has written yet. */
@@ -158,19 +151,13 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
         Runtime(String[] command, Map<String, Object> conf, TopologyContext context, SpoutOutputCollector collector) {
             this.context = context;
             this.collector = collector;
-            this.childLog = LoggerFactory.getLogger(context.getThisComponentId());
             this.localMode = HostSupport.localMode(conf);
             this.pipeline = HostSupport.positiveInt(conf, PIPELINE_CONF, DEFAULT_PIPELINE);
             this.refillAt = pipeline / 2;
             this.timeoutNanos = HostSupport.timeoutNanos(conf);
             this.child = ChildProcess.launch(command, conf, context);
-            this.child.onJunk(line -> {
-                long n = ++junkLines;
-                if (n <= HostSupport.JUNK_REPORTED || n % 1000 == 0) {
-                    report("a line on the child's stdout that is not multilang, dropped (" + n + " so far; "
-                        + HostSupport.JUNK_REPORTED + " are reported, then every 1000th): " + line);
-                }
-            });
+            this.reports = new ChildReports(context, LOG, child::pid, collector::reportError);
+            this.child.onJunk(reports::junk);
             this.stats = HostStats.of(context.getThisComponentId());
         }
 
@@ -281,27 +268,26 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
                     msg = child.read();
                 } catch (RuntimeException e) {
                     // Undecodable. JSON goes on after the bad message's end line; SMB1 cannot.
-                    String what = "a message from the child that is not multilang (" + e + "); the last bytes it "
-                        + "wrote: " + child.lastBytes();
-                    if (!child.resynchronises() || ++garbageSeen > MultilangBolt.MAX_GARBAGE) {
+                    String what = child.notMultilang(e);
+                    if (!child.resynchronises() || ++garbageSeen > ChildProcess.MAX_GARBAGE) {
                         throw new IOException(what + (child.resynchronises() ? "; too many such messages"
                             : "; the stream cannot be resynchronised"), e);
                     }
-                    report(what + ": skipped");
+                    reports.report(what + ": skipped");
                     continue;
                 } finally {
                     blockedSince = 0;
                 }
                 String command = msg.getCommand();
                 if (command == null) {
-                    report("a message from the child without a command: " + msg);
+                    reports.report("a message from the child without a command: " + msg);
                     continue;
                 }
                 switch (command) {
                     case "sync" -> {
                         String done = unanswered.pollFirst();
                         if (done == null) {
-                            report("a sync that answers no command: ignored");
+                            reports.report("a sync that answers no command: ignored");
                             continue;
                         }
                         if (done.equals("next")) {
@@ -310,16 +296,12 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
                         return;
                     }
                     case "emit" -> emit(msg);
-                    case "log" -> HostSupport.log(childLog, child.pid(), msg);
-                    case "error" -> collector.reportError(new Exception("Shell Process Exception: " + msg.getMsg()));
-                    case "metrics" -> {
-                        String problem = HostSupport.metrics(context, msg);
-                        if (problem != null) {
-                            report(problem);
+                    default -> {
+                        if (!reports.perform(msg)) {
+                            reports.report("unknown command from the child: " + HostSupport.cut(command)
+                                + ", skipped; the last bytes read: " + child.lastBytes());
                         }
                     }
-                    default -> report("unknown command from the child: " + HostSupport.cut(command)
-                        + ", skipped; the last bytes read: " + child.lastBytes());
                 }
             }
         }
@@ -338,29 +320,20 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
             } catch (RuntimeException e) {
                 // Storm refused it (wrong number of fields, an undeclared stream, ...): the child
                 // is told it failed, as if downstream had failed it, so a reliable child replays it.
-                report("emit refused by Storm (" + e.getMessage() + "): " + HostSupport.cut(msg.getTuple()
+                reports.report("emit refused by Storm (" + e.getMessage() + "): " + HostSupport.cut(msg.getTuple()
                     + " on stream " + msg.getStream()) + (id == null ? "" : "; id " + id + " failed back to the child"));
                 if (id != null) {
                     send("fail", id);
                     held = true;
                 }
             }
-            if (task == 0 && msg.areTaskIdsNeeded()) {
-                child.queueTaskIds(to); // the child waits for them, even for a refused emit
-                child.drain();
-            }
-        }
-
-        private void report(String problem) {
-            String text = context.getThisComponentId() + ":" + context.getThisTaskId() + ": " + problem;
-            LOG.error(text);
-            collector.reportError(new IllegalStateException(text));
+            child.answerTaskIds(msg, to);
         }
 
         private void throwIfDead() {
             Throwable t = failure.get();
             if (t != null) {
-                throw new RuntimeException("multilang child died: " + child.describe(), t);
+                throw child.died(t);
             }
         }
 
@@ -383,9 +356,7 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
             // (not time Storm does not call the spout, e.g. at max spout pending).
             long blocked = blockedSince;
             if (blocked != 0 && now - blocked > timeoutNanos) {
-                IOException silent = new IOException("the multilang child did not answer for "
-                    + (now - blocked) / 1_000_000 + " ms (topology.subprocess.timeout.secs): killed; the last bytes "
-                    + "it wrote: " + child.lastBytes());
+                IOException silent = child.silence(now - blocked);
                 HostThreads.WRITERS.execute(() -> die(silent, true)); // die waits for the child: not here
                 return;
             }
@@ -411,7 +382,7 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
             child.kill();
             LOG.error(String.format("Halting process: multilang spout %s:%d died. %s",
                 context.getThisComponentId(), context.getThisTaskId(), child.describeWhenGone()), t);
-            collector.reportError(t);
+            reports.reportError(t);
             HostThreads.unwatch(this);
             if (fromWatchdog && !localMode && running) {
                 System.exit(11);

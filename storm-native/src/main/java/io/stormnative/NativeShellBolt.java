@@ -1,13 +1,11 @@
 package io.stormnative;
 
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.storm.task.OutputCollector;
 import org.apache.storm.task.ShellBolt;
 import org.apache.storm.task.TopologyContext;
 import org.apache.storm.topology.IRichBolt;
 import org.apache.storm.topology.OutputFieldsDeclarer;
-import org.apache.storm.tuple.Fields;
 
 /**
  * A multilang bolt given by its command and output fields: a new native bolt needs no new class.
@@ -21,11 +19,8 @@ import org.apache.storm.tuple.Fields;
 public class NativeShellBolt extends ShellBolt implements IRichBolt {
     private static final long serialVersionUID = 1L;
 
-    /** The very array ShellBolt launches (it keeps the reference): prepare() resolves its program in place. */
-    private final String[] command;
-    private final String program;
-    private final String[] outputFields;
-    private final Map<String, Object> componentConf = new HashMap<>();
+    /** The command, fields and conf; {@link #prepare} resolves the program in the array ShellBolt launches. */
+    private final ComponentSpec spec;
 
     /**
      * A component that runs {@code command} and declares {@code outputFields} on the default stream.
@@ -50,38 +45,40 @@ public class NativeShellBolt extends ShellBolt implements IRichBolt {
      * @throws IllegalArgumentException if the command is empty, its program blank, or an element null
      */
     public NativeShellBolt(String[] command, String... outputFields) {
-        this(NativeExecutables.checkedCommand("NativeShellBolt", command),
-            NativeExecutables.checkedFields("NativeShellBolt", outputFields), true);
+        this(new ComponentSpec("NativeShellBolt", command, outputFields));
     }
 
-    /** The checked copies: ShellBolt/ShellSpout must be given the very array {@link #prepare} resolves. */
-    private NativeShellBolt(String[] command, String[] outputFields, boolean checked) {
-        super(command);
-        this.command = command;
-        this.program = command[0];
-        this.outputFields = outputFields;
+    /** ShellBolt is given the spec's own array: {@link #prepare} resolves its program there. */
+    private NativeShellBolt(ComponentSpec spec) {
+        super(spec.sharedCommand());
+        this.spec = spec;
     }
 
     /** Adds a component-level conf entry (e.g. {@code topology.tick.tuple.freq.secs}). */
     public NativeShellBolt withConf(String key, Object value) {
-        componentConf.put(key, value);
+        spec.put(key, value);
         return this;
     }
 
     @Override
     public void prepare(Map<String, Object> topoConf, TopologyContext context, OutputCollector collector) {
-        command[0] = NativeExecutables.resolve(program, context.getCodeDir(), topoConf);
+        spec.resolveInPlace(context, topoConf);
         ShellMetrics.register(topoConf, context);
         super.prepare(topoConf, context, collector);
     }
 
     @Override
     public void declareOutputFields(OutputFieldsDeclarer declarer) {
-        declarer.declare(new Fields(outputFields));
+        spec.declareOutputFields(declarer);
     }
 
     @Override
     public Map<String, Object> getComponentConfiguration() {
-        return componentConf;
+        return spec.conf();
+    }
+
+    /** The command as given (a copy), for {@link TopologyCheck}. */
+    String[] command() {
+        return spec.command();
     }
 }

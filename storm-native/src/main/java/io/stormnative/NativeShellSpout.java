@@ -1,13 +1,11 @@
 package io.stormnative;
 
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.storm.spout.ShellSpout;
 import org.apache.storm.spout.SpoutOutputCollector;
 import org.apache.storm.task.TopologyContext;
 import org.apache.storm.topology.IRichSpout;
 import org.apache.storm.topology.OutputFieldsDeclarer;
-import org.apache.storm.tuple.Fields;
 
 /**
  * A multilang spout given by its command and output fields: a new native spout needs no new class.
@@ -21,11 +19,8 @@ import org.apache.storm.tuple.Fields;
 public class NativeShellSpout extends ShellSpout implements IRichSpout {
     private static final long serialVersionUID = 1L;
 
-    /** The very array ShellSpout launches (it keeps the reference): open() resolves its program in place. */
-    private final String[] command;
-    private final String program;
-    private final String[] outputFields;
-    private final Map<String, Object> componentConf = new HashMap<>();
+    /** The command, fields and conf; {@link #open} resolves the program in the array ShellSpout launches. */
+    private final ComponentSpec spec;
 
     /**
      * A component that runs {@code command} and declares {@code outputFields} on the default stream.
@@ -50,38 +45,40 @@ public class NativeShellSpout extends ShellSpout implements IRichSpout {
      * @throws IllegalArgumentException if the command is empty, its program blank, or an element null
      */
     public NativeShellSpout(String[] command, String... outputFields) {
-        this(NativeExecutables.checkedCommand("NativeShellSpout", command),
-            NativeExecutables.checkedFields("NativeShellSpout", outputFields), true);
+        this(new ComponentSpec("NativeShellSpout", command, outputFields));
     }
 
-    /** The checked copies: ShellBolt/ShellSpout must be given the very array {@link #open} resolves. */
-    private NativeShellSpout(String[] command, String[] outputFields, boolean checked) {
-        super(command);
-        this.command = command;
-        this.program = command[0];
-        this.outputFields = outputFields;
+    /** ShellSpout is given the spec's own array: {@link #open} resolves its program there. */
+    private NativeShellSpout(ComponentSpec spec) {
+        super(spec.sharedCommand());
+        this.spec = spec;
     }
 
     /** Adds a component-level conf entry (e.g. {@code topology.max.spout.pending}). */
     public NativeShellSpout withConf(String key, Object value) {
-        componentConf.put(key, value);
+        spec.put(key, value);
         return this;
     }
 
     @Override
     public void open(Map<String, Object> topoConf, TopologyContext context, SpoutOutputCollector collector) {
-        command[0] = NativeExecutables.resolve(program, context.getCodeDir(), topoConf);
+        spec.resolveInPlace(context, topoConf);
         ShellMetrics.register(topoConf, context);
         super.open(topoConf, context, collector);
     }
 
     @Override
     public void declareOutputFields(OutputFieldsDeclarer declarer) {
-        declarer.declare(new Fields(outputFields));
+        spec.declareOutputFields(declarer);
     }
 
     @Override
     public Map<String, Object> getComponentConfiguration() {
-        return componentConf;
+        return spec.conf();
+    }
+
+    /** The command as given (a copy), for {@link TopologyCheck}. */
+    String[] command() {
+        return spec.command();
     }
 }

@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.storm.Config;
+import org.apache.storm.metric.api.IMetric;
 import org.apache.storm.metric.api.rpc.IShellMetric;
+import org.apache.storm.multilang.ShellMsg;
 import org.apache.storm.task.TopologyContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,5 +124,31 @@ public final class ShellMetrics {
         LOG.info("{} task {}: shell metrics {} registered, reported every {} s", context.getThisComponentId(),
             context.getThisTaskId(), done, secs);
         return List.copyOf(done);
+    }
+
+    /**
+     * A child's {@code metrics} command: updates the registered shell metric of that name.
+     *
+     * @return null, or what is wrong (the caller reports it: stock Storm kills the worker instead)
+     */
+    static String update(TopologyContext context, ShellMsg msg) {
+        String name = msg.getMetricName();
+        if (name == null || name.isEmpty()) {
+            return "metrics command without a name";
+        }
+        IMetric metric = context.getRegisteredMetricByName(name);
+        if (metric == null) {
+            return "metrics command for " + name + ", which no IShellMetric of this component registers (declare it in "
+                + METRICS_CONF + ")";
+        }
+        if (!(metric instanceof IShellMetric)) {
+            return "metric " + name + " is a " + metric.getClass().getName() + ", not an IShellMetric";
+        }
+        try {
+            ((IShellMetric) metric).updateMetricFromRPC(msg.getMetricParams());
+        } catch (RuntimeException e) {
+            return "metric " + name + " refused " + msg.getMetricParams() + ": " + e;
+        }
+        return null;
     }
 }

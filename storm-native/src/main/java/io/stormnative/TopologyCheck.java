@@ -2,7 +2,6 @@ package io.stormnative;
 
 import java.io.File;
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
@@ -94,8 +93,7 @@ public final class TopologyCheck {
         }
         // An in-process component's file is its library; its command's first word names the
         // component inside it.
-        String library = component instanceof InProcessBolt b ? b.library()
-            : component instanceof InProcessSpout s ? s.library() : null;
+        String library = component instanceof InProcessComponent<?> c ? c.library() : null;
         String program = library != null ? library : command[0];
         String what = library != null ? "library" : "program";
         if (codeDir.has(program) || (library == null && onPathOrAbsolute(program))) {
@@ -120,14 +118,11 @@ public final class TopologyCheck {
         if (component instanceof MultilangComponent<?> c) {
             return c.command();
         }
-        if (component instanceof NativeShellBolt || component instanceof NativeShellSpout) {
-            try {
-                Field f = component.getClass().getDeclaredField("command");
-                f.setAccessible(true);
-                return ((String[]) f.get(component)).clone();
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                return null;
-            }
+        if (component instanceof NativeShellBolt b) {
+            return b.command();
+        }
+        if (component instanceof NativeShellSpout s) {
+            return s.command();
         }
         return null;
     }
