@@ -129,7 +129,17 @@ run_faults() {
 
   # undisturbed for a while (every lost tuple times out, fails and is replayed), then no more new
   # sentences, and drain: the acks must stop moving for 15 s (more than the message timeout)
+  local tail_from tail_to
+  tail_from=$(faults_acked)
   sleep "$FAULT_TAIL"
+  tail_to=$(faults_acked)
+  # the pace after the faults, to compare the two runs (JSON, SMB1) of one cluster run
+  say "$FT: $((tail_to - tail_from)) sentences acked in the ${FAULT_TAIL} s after the last fault's recovery ($(((tail_to - tail_from) / FAULT_TAIL))/s)"
+  # where the spout's worker stands before deactivation (kept with CL_KEEP=1): if the check below
+  # fails, this shows whether the spout executor still calls nextTuple
+  if command -v jstack >/dev/null; then
+    timeout 30 jstack "$SPOUT_WORKER" >"$CL_LOGS/jstack-$tag-spout-worker.txt" 2>&1 || true
+  fi
   cl_nimbus deactivate "$name" >/dev/null
   say "$FT: deactivated at $(faults_acked) acked"
   local last_n=-1 still=0
