@@ -1,7 +1,7 @@
 # shellcheck shell=bash
-# Sourced by test.sh: kill -9 a split-bolt, a count-bolt, then a worker JVM, then (JSON run only)
-# kill -STOP a split-bolt child, in the middle of a reliable run under storm-native's host, and
-# check that every sentence the spout emitted was acked in the end.
+# Sourced by test.sh: kill -9 a split-bolt, a count-bolt, then a worker JVM, then kill -STOP a
+# child (split-bolt in the JSON run, count-bolt in the SMB1 run) in the middle of a reliable run
+# under storm-native's host, and check that every sentence the spout emitted was acked in the end.
 # Run once per serializer: Storm's JSON, and SMB1 ($CL_BINARY_SERIALIZER, lib.sh). The stopped
 # child must be found silent after topology.subprocess.timeout.secs (CLUSTER_FAULT_SUBPROCESS_TIMEOUT_SECS,
 # 25 s), SIGKILLed by the host (no orphan) and its worker halted and relaunched.
@@ -97,7 +97,17 @@ faults_finish() {
   local name=$1 t0=$2
   # undisturbed, then deactivated (Nimbus: the spout gets `deactivate`, no more `next`), then
   # drained: the acks must stop moving for 15 s (more than the message timeout)
+  local tail_from tail_to
+  tail_from=$(faults_acked)
   sleep "$FAULT_TAIL"
+  tail_to=$(faults_acked)
+  # the pace after the faults, to compare the runs (JSON, SMB1, in-process) of one cluster run
+  say "$FT: $((tail_to - tail_from)) sentences acked in the ${FAULT_TAIL} s after the last fault's recovery ($(((tail_to - tail_from) / FAULT_TAIL))/s)"
+  # where the spout's worker stands before deactivation (kept with CL_KEEP=1): if the check below
+  # fails, this shows whether the spout executor still calls nextTuple
+  if command -v jstack >/dev/null; then
+    timeout 30 jstack "$SPOUT_WORKER" >"$CL_LOGS/jstack-$name-spout-worker.txt" 2>&1 || true
+  fi
   cl_nimbus deactivate "$name" >/dev/null
   say "$FT: deactivated at $(faults_acked) acked"
   local last_n=-1 still=0

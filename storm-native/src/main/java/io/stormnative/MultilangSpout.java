@@ -138,7 +138,7 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
         private int nextsInChild;
         /** The child's emits performed so far. */
         private long emits;
-        private boolean active = true;
+        private volatile boolean active = true;
         private int garbageSeen;
         /** Since when the executor thread waits on the child (a read or a write); 0 when it does not. */
         private volatile long blockedSince;
@@ -146,6 +146,10 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
         private volatile boolean held;
         private volatile boolean running = true;
         private final AtomicBoolean writeInFlight = new AtomicBoolean();
+        /** When Storm last called nextTuple, and the fails it passed on since (for {@link #reportHeldBack}). */
+        private volatile long lastNextTuple = System.nanoTime();
+        private volatile int failsSinceNextTuple;
+        private boolean heldBackReported;
         private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
         Runtime(String[] command, Map<String, Object> conf, TopologyContext context, SpoutOutputCollector collector) {
@@ -162,6 +166,8 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
         }
 
         void nextTuple() {
+            lastNextTuple = System.nanoTime();
+            failsSinceNextTuple = 0;
             throwIfDead();
             try {
                 if (!active) {
@@ -209,6 +215,9 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
         }
 
         void command(String command, Object msgId) {
+            if (command.equals("fail")) {
+                failsSinceNextTuple++;
+            }
             throwIfDead();
             try {
                 send(command, msgId);
@@ -360,6 +369,7 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
                 HostThreads.WRITERS.execute(() -> die(silent, true)); // die waits for the child: not here
                 return;
             }
+            reportHeldBack(now);
             if (held && writeInFlight.compareAndSet(false, true)) {
                 HostThreads.WRITERS.execute(() -> {
                     try {
@@ -371,6 +381,28 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
                         writeInFlight.set(false);
                     }
                 });
+            }
+        }
+
+        /**
+         * A child replays a failed tuple only when it is asked for tuples: if Storm stops calling
+         * nextTuple for longer than the subprocess timeout after passing fails on (emits waiting
+         * to be transferred hold the spout executor back), say so once, so a stalled spout shows
+         * where it stalls. Nothing is done about it: it is Storm's call.
+         */
+        private void reportHeldBack(long now) {
+            int fails = failsSinceNextTuple;
+            if (fails == 0) {
+                heldBackReported = false;
+                return;
+            }
+            long since = now - lastNextTuple;
+            if (!heldBackReported && active && since > timeoutNanos) {
+                heldBackReported = true;
+                LOG.warn("{}:{}: Storm has not called nextTuple for {} ms, although it passed {} fails on since: the "
+                        + "child cannot replay them until it is asked for tuples (the spout executor holds nextTuple "
+                        + "back at topology.max.spout.pending and while emits wait to be transferred)",
+                    context.getThisComponentId(), context.getThisTaskId(), since / 1_000_000, fails);
             }
         }
 
