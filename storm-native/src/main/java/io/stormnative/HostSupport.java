@@ -1,7 +1,9 @@
 package io.stormnative;
 
+import java.util.List;
 import java.util.Map;
 import org.apache.storm.Config;
+import org.apache.storm.tuple.Tuple;
 import org.apache.storm.utils.ObjectReader;
 
 /**
@@ -27,6 +29,25 @@ final class HostSupport {
     /** What the child sent, cut short for a report. */
     static String cut(String s) {
         return s.length() <= 200 ? s : s.substring(0, 200) + "... (" + s.length() + " chars)";
+    }
+
+    /** The id under which {@code t} (that very tuple) is in {@code pending}, or null. */
+    static Long idOf(Map<Long, Tuple> pending, Tuple t) {
+        for (Map.Entry<Long, Tuple> en : pending.entrySet()) {
+            if (en.getValue() == t) {
+                return en.getKey();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The report of an emit Storm refused (wrong number of fields, an undeclared stream, ...), with
+     * what became of it ({@code consequence}, if not null).
+     */
+    static String refusedEmit(RuntimeException e, List<Object> tuple, String stream, String consequence) {
+        return "emit refused by Storm (" + e.getMessage() + "): " + cut(tuple + " on stream " + stream)
+            + (consequence == null ? "" : "; " + consequence);
     }
 
     static boolean localMode(Map<String, Object> conf) {

@@ -146,20 +146,13 @@ public class InProcessBolt extends InProcessComponent<InProcessBolt> implements 
                 // otherwise end the executor, and the worker with it).
                 int failed = 0;
                 for (Tuple a : anchors) {
-                    Long id = null;
-                    for (Map.Entry<Long, Tuple> en : pending.entrySet()) {
-                        if (en.getValue() == a) {
-                            id = en.getKey();
-                            break;
-                        }
-                    }
+                    Long id = HostSupport.idOf(pending, a);
                     if (id != null) {
                         finish(id, false);
                         failed++;
                     }
                 }
-                session.report("emit refused by Storm (" + e.getMessage() + "): " + HostSupport.cut(m.getTuple()
-                    + " on stream " + m.getStream()) + "; " + failed + " anchor tuple(s) failed");
+                session.report(HostSupport.refusedEmit(e, m.getTuple(), m.getStream(), failed + " anchor tuple(s) failed"));
             }
             if (task == 0 && m.areTaskIdsNeeded()) {
                 session.taskIdsLater(to); // the component waits for them, even for a refused emit

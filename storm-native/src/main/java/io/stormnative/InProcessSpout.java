@@ -127,8 +127,8 @@ public class InProcessSpout extends InProcessComponent<InProcessSpout> implement
                 // Storm refused it (wrong number of fields, an undeclared stream, ...): as under the
                 // host, reported, and the component told it failed (once its answers are performed),
                 // so a reliable spout replays it; the task goes on.
-                session.report("emit refused by Storm (" + e.getMessage() + "): " + HostSupport.cut(m.getTuple()
-                    + " on stream " + m.getStream()) + (id == null ? "" : "; id " + id + " failed back to the component"));
+                session.report(HostSupport.refusedEmit(e, m.getTuple(), m.getStream(),
+                    id == null ? null : "id " + id + " failed back to the component"));
                 if (id != null) {
                     refused.add(id);
                 }

@@ -432,22 +432,17 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
                 // came from cannot be processed as the child meant, so they fail (and are replayed).
                 int failed = 0;
                 for (Tuple a : anchors) {
-                    Long id = null;
+                    Long id;
                     synchronized (pending) {
-                        for (Map.Entry<Long, Tuple> en : pending.entrySet()) {
-                            if (en.getValue() == a) {
-                                id = en.getKey();
-                                break;
-                            }
-                        }
+                        id = HostSupport.idOf(pending, a);
                     }
                     if (id != null) {
                         finish(id, false);
                         failed++;
                     }
                 }
-                reports.report("emit refused by Storm (" + e.getMessage() + "): " + HostSupport.cut(msg.getTuple()
-                    + " on stream " + msg.getStream()) + "; " + failed + " anchor tuple(s) failed");
+                reports.report(HostSupport.refusedEmit(e, msg.getTuple(), msg.getStream(),
+                    failed + " anchor tuple(s) failed"));
             }
             child.answerTaskIds(msg, to);
         }

@@ -329,8 +329,8 @@ public class MultilangSpout extends MultilangComponent<MultilangSpout> implement
             } catch (RuntimeException e) {
                 // Storm refused it (wrong number of fields, an undeclared stream, ...): the child
                 // is told it failed, as if downstream had failed it, so a reliable child replays it.
-                reports.report("emit refused by Storm (" + e.getMessage() + "): " + HostSupport.cut(msg.getTuple()
-                    + " on stream " + msg.getStream()) + (id == null ? "" : "; id " + id + " failed back to the child"));
+                reports.report(HostSupport.refusedEmit(e, msg.getTuple(), msg.getStream(),
+                    id == null ? null : "id " + id + " failed back to the child"));
                 if (id != null) {
                     send("fail", id);
                     held = true;
