@@ -113,7 +113,7 @@
 //! - [`logger`]: the `log` facade; queues records for the connection, knows no wire format.
 //! - `salvage`: recovers the top-level `"id"` of a JSON message that failed to parse.
 //! - `smb1_value`: one SMB1-encoded value: type tags and typed accessors.
-//! - [`message`]: what Storm sends, borrowed from the read buffer: [`Tuple`],
+//! - `message`: what Storm sends, borrowed from the read buffer: [`Tuple`],
 //!   [`TupleValues`], [`Command`], [`MessageId`], [`Setup`], [`Conf`], [`Context`].
 //! - `emit`: what a component sends, before encoding: [`Values`], [`Emit`],
 //!   [`NewMessageId`], [`EmitToken`].
@@ -132,8 +132,8 @@
 //!   handshake (format detection, pid file), the session state (task-id queue, stderr name),
 //!   reports, and the flush policy (before any blocking read, after a `sync`, past 256 KiB),
 //!   where queued log records are drained.
-//! - [`bolt`]: the [`Bolt`] trait, [`BoltOutput`] and [`run_bolt`] (basic-bolt semantics).
-//! - [`spout`]: the [`Spout`] trait, [`SpoutOutput`] and [`run_spout`] (`sync` after each
+//! - `bolt`: the [`Bolt`] trait, [`BoltOutput`] and [`run_bolt`] (basic-bolt semantics).
+//! - `spout`: the [`Spout`] trait, [`SpoutOutput`] and [`run_spout`] (`sync` after each
 //!   command).
 //! - [`testing`]: an in-process harness that drives a bolt or spout in unit tests.
 //! - [`cli`]: flags and topology-conf settings for component binaries, and their `main`.
@@ -185,7 +185,7 @@
 //! ```
 #![deny(missing_docs)]
 
-pub mod bolt;
+mod bolt;
 pub mod cli;
 mod codec;
 mod connection;
@@ -199,12 +199,12 @@ pub mod fuzzing;
 pub mod inproc;
 mod json;
 pub mod logger;
-pub mod message;
+mod message;
 mod output;
 mod salvage;
 pub mod smb1;
 mod smb1_value;
-pub mod spout;
+mod spout;
 pub mod testing;
 
 pub use bolt::{run_bolt, run_bolt_io, Bolt, BoltOutput};
