@@ -169,9 +169,15 @@ final class ChildProcess {
         return pid;
     }
 
-    /** Queues a tuple (or heartbeat) for the child; {@link #drain} sends it. */
-    synchronized void queue(BoltMsg msg) throws IOException {
+    /**
+     * Queues a tuple (or heartbeat) for the child; {@link #drain} sends it.
+     *
+     * @return the bytes its encoding took
+     */
+    synchronized int queue(BoltMsg msg) throws IOException {
+        long before = out.appended();
         serializer.writeBoltMsg(msg);
+        return (int) Math.min(Integer.MAX_VALUE, out.appended() - before);
     }
 
     /** Queues a spout command; {@link #drain} sends it. */
@@ -351,6 +357,8 @@ final class ChildProcess {
         /** Guarded by this: bytes being appended. */
         private byte[] buf = new byte[8192];
         private int len;
+        /** Guarded by this: every byte ever appended, to tell what one message took. */
+        private long appended;
         /** Guarded by pipeLock: the other buffer, written to the pipe or free. */
         private byte[] spare = new byte[8192];
         /** During the handshake every flush goes through (the child must see the setup message). */
@@ -364,6 +372,7 @@ final class ChildProcess {
         public synchronized void write(int b) {
             ensure(1);
             buf[len++] = (byte) b;
+            appended++;
         }
 
         @Override
@@ -371,6 +380,11 @@ final class ChildProcess {
             ensure(n);
             System.arraycopy(b, off, buf, len, n);
             len += n;
+            appended += n;
+        }
+
+        synchronized long appended() {
+            return appended;
         }
 
         private void ensure(int n) {

@@ -43,7 +43,11 @@ import org.slf4j.LoggerFactory;
  *   <li>Tuple ids are a counter, not random strings; the in-flight map is a plain map under one
  *       lock.</li>
  *   <li>At most {@code topology.shellbolt.max.pending} (default 100) tuples are in the child at
- *       once: {@code execute} waits for room, as ShellBolt's queue does.</li>
+ *       once: {@code execute} waits for room, as ShellBolt's queue does. Their encodings are
+ *       bounded too, which ShellBolt does not do: once they add up to
+ *       {@value #MAX_PENDING_BYTES_CONF} (default 16 MiB), {@code execute} waits until the child
+ *       has answered enough of them, so a few large tuples cannot fill the worker's heap behind a
+ *       slow child.</li>
  *   <li>Heartbeats every second, as ShellBolt; a child silent for
  *       {@code topology.subprocess.timeout.secs} is killed and the bolt dies with it. An ack or
  *       fail of an unknown id, an emit anchored to a finished tuple, an unknown metric: reported
@@ -56,6 +60,12 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
     /** Topology conf key: bytes held before the executor writes them without waiting for a pause. */
     public static final String FLUSH_BYTES_CONF = "storm.native.host.flush.bytes";
     static final int DEFAULT_FLUSH_BYTES = 64 << 10;
+    /**
+     * Topology conf key: the encoded bytes of the tuples in the child (sent, not yet acked or
+     * failed) at which {@code execute} waits for room; one tuple is always let in, however large.
+     */
+    public static final String MAX_PENDING_BYTES_CONF = "storm.native.host.max.pending.bytes";
+    static final int DEFAULT_MAX_PENDING_BYTES = 16 << 20;
     static final String HEARTBEAT_STREAM = "__heartbeat";
     /** How long bytes may be held when the executor's next input is not for this task. */
     static final long HOLD_NANOS = 2_000_000;
@@ -141,6 +151,7 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
         private final ChildReports reports;
         private final boolean localMode;
         private final int maxPending;
+        private final long maxPendingBytes;
         private final int flushBytes;
         private final long timeoutNanos;
         /** Every second, as ShellBolt, or more often if the timeout is shorter than 2 s. */
@@ -152,6 +163,9 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
 
         /** Tuples in the child, by the id they were sent with; guarded by itself. */
         private final HashMap<Long, Tuple> pending = new HashMap<>();
+        /** The bytes each of those took on the wire, and their sum; guarded by {@link #pending}. */
+        private final HashMap<Long, Integer> pendingSizes = new HashMap<>();
+        private long pendingBytes;
         /** The next tuple id; the executor thread's alone. */
         private long nextId;
         private final Thread reader;
@@ -171,6 +185,7 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
             this.collector = collector;
             this.localMode = HostSupport.localMode(conf);
             this.maxPending = HostSupport.positiveInt(conf, Config.TOPOLOGY_SHELLBOLT_MAX_PENDING, 100);
+            this.maxPendingBytes = HostSupport.positiveInt(conf, MAX_PENDING_BYTES_CONF, DEFAULT_MAX_PENDING_BYTES);
             this.flushBytes = HostSupport.positiveInt(conf, FLUSH_BYTES_CONF, DEFAULT_FLUSH_BYTES);
             this.timeoutNanos = HostSupport.timeoutNanos(conf);
             this.heartbeatNanos = Math.min(1_000_000_000L, timeoutNanos / 2);
@@ -224,7 +239,13 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
                 synchronized (pending) {
                     pending.put(id, input);
                 }
-                child.queue(msg);
+                int size = child.queue(msg);
+                synchronized (pending) {
+                    if (pending.containsKey(id)) { // else the child answered it already
+                        pendingSizes.put(id, size);
+                        pendingBytes += size;
+                    }
+                }
                 if (child.queuedBytes() < flushBytes && moreInput.getAsBoolean()) {
                     // More input is waiting: let it share this write (the next execute or the
                     // watchdog writes it).
@@ -249,18 +270,21 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
             }
         }
 
-        /** Waits while {@code maxPending} tuples are in the child, after writing what is held. */
+        /**
+         * Waits while {@code maxPending} tuples, or {@code maxPendingBytes} of their encodings, are
+         * in the child, after writing what is held.
+         */
         private void awaitRoom() throws IOException, InterruptedException {
             while (true) {
                 synchronized (pending) {
-                    if (pending.size() < maxPending) {
+                    if (!full()) {
                         return;
                     }
                 }
                 heldSince = 0;
                 child.drain();
                 synchronized (pending) {
-                    while (pending.size() >= maxPending && failure.get() == null && running) {
+                    while (full() && failure.get() == null && running) {
                         pending.wait(100);
                     }
                 }
@@ -271,12 +295,19 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
             }
         }
 
+        /** Guarded by {@link #pending}. */
+        private boolean full() {
+            return pending.size() >= maxPending || (pendingBytes >= maxPendingBytes && !pending.isEmpty());
+        }
+
         /** Fails every tuple still in the child (it will never answer them); returns how many. */
         private int failPending() {
             List<Tuple> lost;
             synchronized (pending) {
                 lost = new ArrayList<>(pending.values());
                 pending.clear();
+                pendingSizes.clear();
+                pendingBytes = 0;
                 pending.notifyAll();
             }
             synchronized (collector) {
@@ -380,9 +411,16 @@ public class MultilangBolt extends MultilangComponent<MultilangBolt> implements 
             Long id = HostSupport.tupleId(wireId);
             Tuple t;
             synchronized (pending) {
+                boolean wasFull = full();
                 t = id == null ? null : pending.remove(id);
-                if (t != null && pending.size() == maxPending - 1) {
-                    pending.notifyAll();
+                if (t != null) {
+                    Integer size = pendingSizes.remove(id);
+                    if (size != null) {
+                        pendingBytes -= size;
+                    }
+                    if (wasFull && !full()) {
+                        pending.notifyAll();
+                    }
                 }
             }
             if (t == null) {

@@ -61,6 +61,33 @@ class SlowChildTest {
     }
 
     /**
+     * Large tuples behind a slow child: max.pending (100) would let 100 of them in; the byte bound
+     * (20,000 bytes, tuples of about 5 KB) lets in at most four, and a fifth once one is answered.
+     */
+    @Test
+    void largeTuplesAreBoundedByTheirBytesNotOnlyTheirCount() throws Exception {
+        Map<String, Object> conf = FakeStorm.conf();
+        conf.put("topology.subprocess.timeout.secs", 5);
+        conf.put("topology.shellbolt.max.pending", 100);
+        conf.put(MultilangBolt.MAX_PENDING_BYTES_CONF, 20_000);
+        start("slow", conf);
+        List<Tuple> in = new ArrayList<>();
+        int maxInFlight = 0;
+        for (int i = 0; i < 60; i++) {
+            in.add(FakeStorm.tuple(context, "y".repeat(5_000) + i));
+            bolt.execute(in.get(i));
+            maxInFlight = Math.max(maxInFlight, i + 1 - out.acks.size());
+        }
+        MultilangBoltTest.waitFor("60 acks", () -> out.acks.size() == 60);
+        assertEquals(in, out.acks);
+        assertEquals(List.of(), out.errors);
+        // Four make 20,000 bytes or more; the collector may record an ack just after the room
+        // was freed, so one more may show.
+        assertTrue(maxInFlight <= 5, "in flight " + maxInFlight);
+        assertTrue(maxInFlight >= 3, "the bound let some in at once: " + maxInFlight);
+    }
+
+    /**
      * A child that stops reading: execute blocks at max.pending (no unbounded queue), the watchdog
      * kills it after the timeout (no answer, not even to heartbeats), the blocked execute returns
      * with the cause, and every tuple handed to the bolt is failed.
