@@ -39,8 +39,8 @@ import org.apache.storm.task.TopologyContext;
  * speak SMB1: the native binaries do (they detect it from the magic); storm.py, and so the Python
  * components, only speak JSON.
  *
- * <p>Decoding is strict: a frame longer than the limit ({@value #MAX_FRAME_CONF}, default 64 MiB),
- * an unknown kind or tag, a length running past its frame, bytes left over after a message,
+ * <p>Decoding is strict: a frame longer than the limit ({@value #MAX_FRAME_CONF}, default 64 MiB;
+ * reported as soon as its header is read, not skipped), an unknown kind or tag, a length running past its frame, bytes left over after a message,
  * invalid UTF-8 or nesting deeper than {@value Smb1#MAX_DEPTH} is an {@link IOException}; the end of
  * the child's output (or its pipe closed under a read, as ShellProcess.destroy() does) is a
  * {@link NoOutputException}, as with the JSON serializer, so Storm reports both as it always did. ShellBolt reads and writes from two threads: reading and writing keep
@@ -375,21 +375,13 @@ public class BinarySerializer implements ISerializer {
         }
         long len = n & 0xFFFFFFFFL;
         if (len > maxFrame) {
-            // Per the spec: skip the payload, then report.
-            long left = len;
-            while (left > 0) {
-                int skipped = in.skipBytes((int) Math.min(left, Integer.MAX_VALUE));
-                if (skipped <= 0) {
-                    if (in.read() < 0) {
-                        throw broken("Currently read output: " + (len - left) + " of the " + len
-                            + " bytes of a frame larger than the limit of " + maxFrame + " bytes.");
-                    }
-                    skipped = 1;
-                }
-                left -= skipped;
-            }
-            throw new IOException("SMB1: frame of " + len + " bytes is larger than the limit of " + maxFrame
-                + " bytes (" + MAX_FRAME_CONF + "); skipped it");
+            // Not skipped: both Storm's ShellBolt/ShellSpout and storm-native's host end the
+            // component on any decoding error, so skipping would gain nothing, and a length that
+            // is a lie (garbage read as a header) would keep the reader waiting for gigabytes
+            // until the subprocess timeout.
+            throw new IOException(String.format("SMB1: a frame header says %d bytes (%08x), larger than the limit of %d"
+                + " bytes (%s): a message that large, or bytes that are not SMB1 frames; the stream cannot be"
+                + " resynchronised", len, n, maxFrame, MAX_FRAME_CONF));
         }
         if (len == 0) {
             throw new IOException("SMB1: empty frame (no message kind)");

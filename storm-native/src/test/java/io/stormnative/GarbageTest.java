@@ -122,13 +122,15 @@ class GarbageTest {
     void anSmb1FrameWithABadLengthEndsTheBoltWithItsBytes() throws Exception {
         Map<String, Object> conf = FakeStorm.conf();
         conf.put(ChildProcess.SERIALIZER_CONF, BinarySerializer.class.getName());
-        // SMB1 skips an over-long frame's payload (BinarySerializer), so the host waits for 4 GB
-        // that never come: the subprocess timeout ends it, and the report shows the bytes.
-        conf.put("topology.subprocess.timeout.secs", 2);
+        // A length of 4 GB that is a lie: reported from the header alone, not after the
+        // subprocess timeout (a minute here, longer than waitFor's 20 s, so only the header can
+        // end it in time).
+        conf.put("topology.subprocess.timeout.secs", 60);
         start(conf, "smb1badlength");
         MultilangBoltTest.waitFor("the death", () -> !out.errors.isEmpty());
         String text = String.valueOf(out.errors.get(0).getMessage());
         assertTrue(text.contains("\\xff\\xff\\xff\\xf0"), "the offending bytes: " + text);
+        assertTrue(text.contains("says 4294967280 bytes"), text);
         assertThrows(RuntimeException.class, () -> bolt.execute(FakeStorm.tuple(context, "x")));
     }
 }
