@@ -4,7 +4,8 @@
 It reads the raw pipe itself, so it can tell which messages arrived in one write of the host
 (mode chunks). Modes: ack, chunks, hold N, double, badanchor, taskids, silent, exit, logerror,
 spout, ackwaits, exitwith STATUS, slow, stuck, print, badjson, truncated, unterminated, wrongfields,
-unknowncmd, smb1badlength, spoutwrong, chatty [N stderr lines first].
+unknowncmd, smb1badlength, spoutwrong, chatty [N stderr lines first], truncatedalive,
+garbageflood.
 """
 import json
 import os
@@ -135,6 +136,16 @@ while True:
         elif mode == "truncated":
             os.write(1, b'{"command": "ack", "id": "')
             sys.exit(0)
+        elif mode == "truncatedalive":
+            # half a message, then alive and silent: only the heartbeat timeout can end it
+            os.write(1, b'{"command": "ack", "id": "')
+            while True:
+                time.sleep(60)
+        elif mode == "garbageflood":
+            # not a multilang child after all: one bad message after another
+            for _ in range(150):
+                os.write(1, b"{not json\nend\n")
+            send({"command": "ack", "id": tid})
         elif mode == "unterminated":
             os.write(1, b"{" + b"x" * 200000)
         elif mode == "wrongfields":

@@ -118,6 +118,39 @@ class GarbageTest {
             && errors().contains("yyy\"}\\nend\\n"), "the bytes, cut to the last 256 read: " + errors());
     }
 
+    /**
+     * Half a message, and the child alive and silent: the heartbeat timeout ends it, the report
+     * shows the half, the tuple is failed.
+     */
+    @Test
+    void aTruncatedMessageFromALiveChildEndsAtTheTimeoutWithItsBytes() throws Exception {
+        Map<String, Object> conf = FakeStorm.conf();
+        conf.put("topology.subprocess.timeout.secs", 2);
+        start(conf, "truncatedalive");
+        List<Tuple> in = send(1);
+        MultilangBoltTest.waitFor("the death", () -> !out.errors.isEmpty());
+        assertTrue(errors().contains("did not answer"), errors());
+        assertTrue(errors().contains("{\"command\": \"ack\", \"id\": \""), "the half message: " + errors());
+        MultilangBoltTest.waitFor("the fail", () -> out.fails.size() == 1);
+        assertEquals(in, out.fails);
+        assertEquals(List.of(), out.acks);
+    }
+
+    /**
+     * One bad message after another: reported and skipped up to the limit, then the host gives up
+     * on the child (not a multilang child) and the tuple is failed, not acked.
+     */
+    @Test
+    void aFloodOfBadMessagesEndsTheBoltAfterTheLimit() throws Exception {
+        start(FakeStorm.conf(), "garbageflood");
+        List<Tuple> in = send(1);
+        MultilangBoltTest.waitFor("the death", () -> errors().contains("such messages: not a multilang child?"));
+        assertTrue(errors().contains(ChildProcess.MAX_GARBAGE + " such messages"), errors());
+        MultilangBoltTest.waitFor("the fail", () -> out.fails.size() == 1);
+        assertEquals(in, out.fails);
+        assertEquals(List.of(), out.acks);
+    }
+
     @Test
     void anSmb1FrameWithABadLengthEndsTheBoltWithItsBytes() throws Exception {
         Map<String, Object> conf = FakeStorm.conf();
