@@ -118,8 +118,8 @@
 //! - `emit`: what a component sends, before encoding: [`Values`], [`Emit`],
 //!   [`NewMessageId`], [`EmitToken`].
 //! - `json`: Storm's JSON multilang: the parser (values kept as raw JSON) and the encoders.
-//! - [`smb1`]: SMB1, the optional binary wire format (docs/binary-protocol.md): parsing,
-//!   encoding, its serde serializer.
+//! - [`smb1`]: SMB1, the optional binary wire format (docs/binary-protocol.md): its decoder,
+//!   its serde serializer and its encoders, a private module each (`decode`, `ser`, `encode`).
 //! - `output`: the output buffer, the writer it is flushed to, and the `Emitter` that
 //!   encodes a component's emits and metrics in the stream's format (the one run-time
 //!   format choice); [`MetricError`].
