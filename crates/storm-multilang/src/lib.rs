@@ -130,8 +130,9 @@
 //!   are compiled per codec.
 //! - `connection`: the one connection to Storm, shared by both runners: reader, writer,
 //!   handshake (format detection, pid file), the session state (task-id queue, stderr name),
-//!   reports, and the flush policy (before any blocking read, after a `sync`, past 256 KiB),
-//!   where queued log records are drained.
+//!   reports, and the loop that drives a runner's `step` per message with the flush policy
+//!   (before any blocking read, after a `sync`, past 256 KiB), where queued log records are
+//!   drained.
 //! - `bolt`: the [`Bolt`] trait, [`BoltOutput`] and [`run_bolt`] (basic-bolt semantics).
 //! - `spout`: the [`Spout`] trait, [`SpoutOutput`] and [`run_spout`] (`sync` after each
 //!   command).
