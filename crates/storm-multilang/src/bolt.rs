@@ -1,13 +1,12 @@
 //! The bolt side: the [`Bolt`] trait and the loop that drives it.
 
-use std::collections::VecDeque;
 use std::fmt::Display;
 use std::io::{self, Read, Write};
 
 use serde::Serialize;
 
 use crate::codec::{Codec, Json, Smb1};
-use crate::connection::{after_message, read_frame, report, After, Connection, Session};
+use crate::connection::{report, report_oversized, start_failed, After, Connection, Session};
 use crate::emit::{Emit, EmitToken, Values};
 use crate::frame::Frame;
 use crate::message::{Incoming, Setup, Tuple, TupleId};
@@ -56,25 +55,6 @@ pub struct BoltOutput<'o> {
 }
 
 impl<'o> BoltOutput<'o> {
-    fn new(
-        buf: &'o mut Vec<u8>,
-        format: Format,
-        input: Option<TupleId<'o>>,
-        awaiting_ids: &'o mut VecDeque<EmitToken>,
-        next_token: &'o mut u64,
-    ) -> Self {
-        BoltOutput {
-            emitter: Emitter {
-                buf,
-                format,
-                awaiting_ids,
-                next_token,
-                emit_error: None,
-            },
-            input,
-        }
-    }
-
     /// Emits a tuple on the default stream, anchored to the input tuple.
     ///
     /// ```no_run
@@ -153,38 +133,8 @@ pub fn run_bolt_io<B: Bolt, R: Read, W: Write>(
     let setup = conn.handshake()?;
     // The format is known now: from here on each has its own compiled loop.
     match conn.out.format {
-        Format::Json => bolt_loop::<B, R, W, Json>(bolt, conn, &setup),
-        Format::Smb1 => bolt_loop::<B, R, W, Smb1>(bolt, conn, &setup),
-    }
-}
-
-fn bolt_loop<B: Bolt, R: Read, W: Write, C: Codec>(
-    mut bolt: B,
-    mut conn: Connection<R, W>,
-    setup: &Setup,
-) -> Result<(), Error> {
-    if let Err(msg) = prepare::<B, C>(&mut bolt, setup, &mut conn.session, &mut conn.out.buf) {
-        let _ = conn.flush_all();
-        return Err(Error::Component(msg));
-    }
-    conn.flush_all()?;
-    let limit = conn.reader.limit();
-    loop {
-        let frame = match read_frame!(conn, C)? {
-            None => return conn.flush_all(),
-            Some(f) => f,
-        };
-        let after = step::<B, C>(
-            &mut bolt,
-            &mut conn.session,
-            &mut conn.out.buf,
-            frame,
-            limit,
-        );
-        if after == After::FlushNow {
-            conn.out.flush()?;
-        }
-        after_message(&mut conn.out)?;
+        Format::Json => conn.drive::<Json, _>(bolt, &setup, prepare::<B, Json>, step::<B, Json>),
+        Format::Smb1 => conn.drive::<Smb1, _>(bolt, &setup, prepare::<B, Smb1>, step::<B, Smb1>),
     }
 }
 
@@ -195,20 +145,12 @@ pub(crate) fn prepare<B: Bolt, C: Codec>(
     session: &mut Session,
     buf: &mut Vec<u8>,
 ) -> Result<(), String> {
-    let format = C::FORMAT;
-    let mut out = BoltOutput::new(
-        buf,
-        format,
-        None,
-        &mut session.awaiting_ids,
-        &mut session.next_token,
-    );
-    if let Err(e) = bolt.prepare(setup, &mut out) {
-        let msg = format!("prepare failed: {e}");
-        report::<C>(buf, &session.name, &msg);
-        return Err(msg);
-    }
-    Ok(())
+    let mut out = BoltOutput {
+        emitter: session.emitter(buf, C::FORMAT),
+        input: None,
+    };
+    bolt.prepare(setup, &mut out)
+        .map_err(|e| start_failed::<C>(buf, &session.name, "prepare", e))
 }
 
 /// Handles one message from Storm: everything it answers goes to `buf`. The in-process test
@@ -223,8 +165,7 @@ pub(crate) fn step<B: Bolt, C: Codec>(
     let format = C::FORMAT;
     match frame {
         Frame::Oversized { len, id } => {
-            let msg = format!("dropped a message of {len} bytes, over the limit of {limit} bytes");
-            report::<C>(buf, &session.name, &msg);
+            report_oversized::<C>(buf, &session.name, len, limit);
             if let Some(id) = id {
                 C::fail_salvaged(buf, &id);
             }
@@ -236,13 +177,10 @@ pub(crate) fn step<B: Bolt, C: Codec>(
             }
             Ok(Incoming::Tuple(t)) => {
                 let id = t.anchor();
-                let mut out = BoltOutput::new(
-                    buf,
-                    format,
-                    Some(id),
-                    &mut session.awaiting_ids,
-                    &mut session.next_token,
-                );
+                let mut out = BoltOutput {
+                    emitter: session.emitter(buf, format),
+                    input: Some(id),
+                };
                 let result = if t.is_tick() {
                     bolt.tick(&t, &mut out)
                 } else {
@@ -263,26 +201,15 @@ pub(crate) fn step<B: Bolt, C: Codec>(
                     }
                 }
             }
-            Ok(Incoming::TaskIds(ids)) => match session.awaiting_ids.pop_front() {
-                Some(token) => {
-                    let mut out = BoltOutput::new(
-                        buf,
-                        format,
-                        None,
-                        &mut session.awaiting_ids,
-                        &mut session.next_token,
-                    );
+            Ok(Incoming::TaskIds(ids)) => {
+                if let Some(token) = session.answered_emit::<C>(buf, &ids) {
+                    let mut out = BoltOutput {
+                        emitter: session.emitter(buf, format),
+                        input: None,
+                    };
                     bolt.task_ids(token, &ids, &mut out);
                 }
-                None => report::<C>(
-                    buf,
-                    &session.name,
-                    &format!(
-                        "got task ids {:?} that no emit asked for: ignored",
-                        &ids[..]
-                    ),
-                ),
-            },
+            }
             Ok(Incoming::Command(c)) => {
                 report::<C>(
                     buf,

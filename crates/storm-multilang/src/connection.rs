@@ -1,7 +1,9 @@
-//! What the bolt and spout runners share: the handshake, reading with flush-before-block,
-//! and error reports.
+//! What the bolt and spout runners share: the handshake, the loop that reads a message, hands
+//! it to the runner's `step` and flushes (before a read would block, after a `sync`), and the
+//! error reports.
 
 use std::collections::VecDeque;
+use std::fmt::Display;
 use std::fs::File;
 use std::io::{Read, Write};
 use std::path::Path;
@@ -10,7 +12,7 @@ use crate::codec::{Codec, Json, Smb1};
 use crate::emit::EmitToken;
 use crate::frame::{Frame, FrameReader, DEFAULT_MAX_MESSAGE, MAX_MESSAGE_KEY};
 use crate::message::Setup;
-use crate::output::{Format, Output};
+use crate::output::{Emitter, Format, Output};
 use crate::Error;
 
 /// Output is written early when this much is buffered, so a burst of emits stays bounded.
@@ -43,6 +45,33 @@ impl Session {
                 None => c.to_owned(),
             };
         }
+    }
+
+    /// What a component's code writes through: `buf`, in `format`, with this session's queue
+    /// of emits awaiting task ids.
+    pub(crate) fn emitter<'o>(&'o mut self, buf: &'o mut Vec<u8>, format: Format) -> Emitter<'o> {
+        Emitter {
+            buf,
+            format,
+            awaiting_ids: &mut self.awaiting_ids,
+            next_token: &mut self.next_token,
+            emit_error: None,
+        }
+    }
+
+    /// The emit that task ids from Storm answer: the oldest that asked for them. `None` when
+    /// no emit asked, after reporting the ids (they are ignored).
+    pub(crate) fn answered_emit<C: Codec>(
+        &mut self,
+        buf: &mut Vec<u8>,
+        ids: &[u32],
+    ) -> Option<EmitToken> {
+        let token = self.awaiting_ids.pop_front();
+        if token.is_none() {
+            let msg = format!("got task ids {ids:?} that no emit asked for: ignored");
+            report::<C>(buf, &self.name, &msg);
+        }
+        token
     }
 }
 
@@ -126,6 +155,46 @@ impl<R: Read, W: Write> Connection<R, W> {
         Ok(setup)
     }
 
+    /// Drives a component in codec `C`'s format once the handshake is done: `start` (its
+    /// `prepare` or `open`; an error ends the run), then `step` on each message until the
+    /// input ends. The runners pass their own `start` and `step`, compiled for `C`.
+    pub(crate) fn drive<C: Codec, T>(
+        mut self,
+        mut component: T,
+        setup: &Setup,
+        start: impl FnOnce(&mut T, &Setup, &mut Session, &mut Vec<u8>) -> Result<(), String>,
+        mut step: impl FnMut(&mut T, &mut Session, &mut Vec<u8>, Frame<'_>, usize) -> After,
+    ) -> Result<(), Error> {
+        if let Err(msg) = start(&mut component, setup, &mut self.session, &mut self.out.buf) {
+            let _ = self.flush_all();
+            return Err(Error::Component(msg));
+        }
+        self.flush_all()?;
+        let limit = self.reader.limit();
+        loop {
+            // Before any read that could block, everything pending (queued log records
+            // included) goes out first: Storm may be waiting for it.
+            let out = &mut self.out;
+            let frame = C::next_frame(&mut self.reader, &mut || {
+                crate::output::drain_logs(&mut out.buf, out.format);
+                out.flush()
+            })?;
+            let Some(frame) = frame else {
+                return self.flush_all();
+            };
+            match step(
+                &mut component,
+                &mut self.session,
+                &mut self.out.buf,
+                frame,
+                limit,
+            ) {
+                After::FlushNow => self.flush_all()?,
+                After::Continue => after_message(&mut self.out)?,
+            }
+        }
+    }
+
     /// Writes out everything, e.g. at the end of input or after a `sync`.
     pub(crate) fn flush_all(&mut self) -> Result<(), Error> {
         crate::output::drain_logs(&mut self.out.buf, self.out.format);
@@ -160,24 +229,31 @@ pub(crate) fn report<C: Codec>(out: &mut Vec<u8>, name: &str, msg: &str) {
     eprintln!("{name}: error: {msg}");
 }
 
+/// Reports a start hook's error (`hook`: `prepare` or `open`) and returns the message the run
+/// ends with.
+pub(crate) fn start_failed<C: Codec>(
+    out: &mut Vec<u8>,
+    name: &str,
+    hook: &str,
+    e: impl Display,
+) -> String {
+    let msg = format!("{hook} failed: {e}");
+    report::<C>(out, name, &msg);
+    msg
+}
+
+/// Reports a message dropped for its size; what else it needs (a `fail`, a `sync`) is the
+/// runner's to say.
+pub(crate) fn report_oversized<C: Codec>(out: &mut Vec<u8>, name: &str, len: usize, limit: usize) {
+    let msg = format!("dropped a message of {len} bytes, over the limit of {limit} bytes");
+    report::<C>(out, name, &msg);
+}
+
 /// Moves queued log records to the output and writes it out when it has grown large.
-pub(crate) fn after_message<W: Write>(out: &mut Output<W>) -> Result<(), Error> {
+fn after_message<W: Write>(out: &mut Output<W>) -> Result<(), Error> {
     crate::output::drain_logs(&mut out.buf, out.format);
     if out.buf.len() >= FLUSH_AT {
         out.flush()?;
     }
     Ok(())
 }
-
-/// Reads the next frame in codec `C`'s framing; before any read that could block,
-/// everything pending (queued log records included) goes out first.
-macro_rules! read_frame {
-    ($conn:expr, $codec:ty) => {{
-        let out = &mut $conn.out;
-        <$codec as $crate::codec::Codec>::next_frame(&mut $conn.reader, &mut || {
-            $crate::output::drain_logs(&mut out.buf, out.format);
-            out.flush()
-        })
-    }};
-}
-pub(crate) use read_frame;

@@ -118,8 +118,8 @@
 //! - `emit`: what a component sends, before encoding: [`Values`], [`Emit`],
 //!   [`NewMessageId`], [`EmitToken`].
 //! - `json`: Storm's JSON multilang: the parser (values kept as raw JSON) and the encoders.
-//! - [`smb1`]: SMB1, the optional binary wire format (docs/binary-protocol.md): parsing,
-//!   encoding, its serde serializer.
+//! - [`smb1`]: SMB1, the optional binary wire format (docs/binary-protocol.md): its decoder,
+//!   its serde serializer and its encoders, a private module each (`decode`, `ser`, `encode`).
 //! - `output`: the output buffer, the writer it is flushed to, and the `Emitter` that
 //!   encodes a component's emits and metrics in the stream's format (the one run-time
 //!   format choice); [`MetricError`].
@@ -130,8 +130,9 @@
 //!   are compiled per codec.
 //! - `connection`: the one connection to Storm, shared by both runners: reader, writer,
 //!   handshake (format detection, pid file), the session state (task-id queue, stderr name),
-//!   reports, and the flush policy (before any blocking read, after a `sync`, past 256 KiB),
-//!   where queued log records are drained.
+//!   reports, and the loop that drives a runner's `step` per message with the flush policy
+//!   (before any blocking read, after a `sync`, past 256 KiB), where queued log records are
+//!   drained.
 //! - `bolt`: the [`Bolt`] trait, [`BoltOutput`] and [`run_bolt`] (basic-bolt semantics).
 //! - `spout`: the [`Spout`] trait, [`SpoutOutput`] and [`run_spout`] (`sync` after each
 //!   command).

@@ -1,13 +1,12 @@
 //! The spout side: the [`Spout`] trait and the loop that drives it.
 
-use std::collections::VecDeque;
 use std::fmt::Display;
 use std::io::{self, Read, Write};
 
 use serde::Serialize;
 
 use crate::codec::{Codec, Json, Smb1};
-use crate::connection::{after_message, read_frame, report, After, Connection, Session};
+use crate::connection::{report, report_oversized, start_failed, After, Connection, Session};
 use crate::emit::{Emit, EmitToken, NewMessageId, Values};
 use crate::frame::Frame;
 use crate::message::{Command, Incoming, MessageId, Setup};
@@ -70,23 +69,6 @@ pub struct SpoutOutput<'o> {
 }
 
 impl<'o> SpoutOutput<'o> {
-    fn new(
-        buf: &'o mut Vec<u8>,
-        format: Format,
-        awaiting_ids: &'o mut VecDeque<EmitToken>,
-        next_token: &'o mut u64,
-    ) -> Self {
-        SpoutOutput {
-            emitter: Emitter {
-                buf,
-                format,
-                awaiting_ids,
-                next_token,
-                emit_error: None,
-            },
-        }
-    }
-
     /// Emits an unreliable tuple on the default stream (no message id: never acked or failed).
     pub fn emit(&mut self, values: impl Values) {
         self.emit_with(&Emit::new(), None, values);
@@ -139,37 +121,8 @@ pub fn run_spout_io<S: Spout, R: Read, W: Write>(
     let setup = conn.handshake()?;
     // The format is known now: from here on each has its own compiled loop.
     match conn.out.format {
-        Format::Json => spout_loop::<S, R, W, Json>(spout, conn, &setup),
-        Format::Smb1 => spout_loop::<S, R, W, Smb1>(spout, conn, &setup),
-    }
-}
-
-fn spout_loop<S: Spout, R: Read, W: Write, C: Codec>(
-    mut spout: S,
-    mut conn: Connection<R, W>,
-    setup: &Setup,
-) -> Result<(), Error> {
-    if let Err(msg) = open::<S, C>(&mut spout, setup, &mut conn.session, &mut conn.out.buf) {
-        let _ = conn.flush_all();
-        return Err(Error::Component(msg));
-    }
-    conn.flush_all()?;
-    let limit = conn.reader.limit();
-    loop {
-        let frame = match read_frame!(conn, C)? {
-            None => return conn.flush_all(),
-            Some(f) => f,
-        };
-        match step::<S, C>(
-            &mut spout,
-            &mut conn.session,
-            &mut conn.out.buf,
-            frame,
-            limit,
-        ) {
-            After::FlushNow => conn.flush_all()?,
-            After::Continue => after_message(&mut conn.out)?,
-        }
+        Format::Json => conn.drive::<Json, _>(spout, &setup, open::<S, Json>, step::<S, Json>),
+        Format::Smb1 => conn.drive::<Smb1, _>(spout, &setup, open::<S, Smb1>, step::<S, Smb1>),
     }
 }
 
@@ -180,19 +133,12 @@ pub(crate) fn open<S: Spout, C: Codec>(
     session: &mut Session,
     buf: &mut Vec<u8>,
 ) -> Result<(), String> {
-    let format = C::FORMAT;
-    let mut out = SpoutOutput::new(
-        buf,
-        format,
-        &mut session.awaiting_ids,
-        &mut session.next_token,
-    );
-    if let Err(e) = spout.open(setup, &mut out) {
-        let msg = format!("open failed: {e}");
-        report::<C>(buf, &session.name, &msg);
-        return Err(msg);
-    }
-    Ok(())
+    let mut out = SpoutOutput {
+        emitter: session.emitter(buf, C::FORMAT),
+    };
+    spout
+        .open(setup, &mut out)
+        .map_err(|e| start_failed::<C>(buf, &session.name, "open", e))
 }
 
 /// Handles one message from Storm: everything it answers goes to `buf`, and
@@ -208,54 +154,54 @@ pub(crate) fn step<S: Spout, C: Codec>(
     let format = C::FORMAT;
     let bytes = match frame {
         Frame::Oversized { len, .. } => {
-            let msg = format!("dropped a message of {len} bytes, over the limit of {limit} bytes");
-            report::<C>(buf, &session.name, &msg);
+            report_oversized::<C>(buf, &session.name, len, limit);
             // Storm waits for an answer to whatever it sent.
             C::sync(buf);
             return After::FlushNow;
         }
         Frame::Message(bytes) => bytes,
     };
-    let mut out = SpoutOutput::new(
-        buf,
-        format,
-        &mut session.awaiting_ids,
-        &mut session.next_token,
-    );
     let hook = |what: &str, r: Result<(), S::Error>| r.map_err(|e| format!("{what} failed: {e}"));
-    let result = match C::parse(bytes) {
+    let (result, emit_error) = match C::parse(bytes) {
         Ok(Incoming::TaskIds(ids)) => {
             // Task ids answer an emit; Storm waits for nothing here, so no sync.
-            match out.emitter.awaiting_ids.pop_front() {
-                Some(token) => spout.task_ids(token, &ids, &mut out),
-                None => {
-                    let msg = format!(
-                        "got task ids {:?} that no emit asked for: ignored",
-                        &ids[..]
-                    );
-                    report::<C>(out.emitter.buf, &session.name, &msg);
-                }
+            if let Some(token) = session.answered_emit::<C>(buf, &ids) {
+                let mut out = SpoutOutput {
+                    emitter: session.emitter(buf, format),
+                };
+                spout.task_ids(token, &ids, &mut out);
             }
             return After::Continue;
         }
-        Ok(Incoming::Command(c)) => match c {
-            Command::Next => hook("next", spout.next(&mut out)),
-            Command::Ack(id) => hook("ack", spout.ack(id, &mut out)),
-            Command::Fail(id) => hook("fail", spout.fail(id, &mut out)),
-            Command::Activate => hook("activate", spout.activate(&mut out)),
-            Command::Deactivate => hook("deactivate", spout.deactivate(&mut out)),
-            Command::Other(name) => Err(format!("unknown command {name:?}: ignored")),
-        },
-        Ok(Incoming::Tuple(t)) => Err(format!("a spout got a tuple (id {}): ignored", t.id())),
-        Err(e) => Err(format!("bad message ignored: {e}: {}", C::snippet(bytes))),
+        Ok(Incoming::Command(c)) => {
+            let mut out = SpoutOutput {
+                emitter: session.emitter(buf, format),
+            };
+            let result = match c {
+                Command::Next => hook("next", spout.next(&mut out)),
+                Command::Ack(id) => hook("ack", spout.ack(id, &mut out)),
+                Command::Fail(id) => hook("fail", spout.fail(id, &mut out)),
+                Command::Activate => hook("activate", spout.activate(&mut out)),
+                Command::Deactivate => hook("deactivate", spout.deactivate(&mut out)),
+                Command::Other(name) => Err(format!("unknown command {name:?}: ignored")),
+            };
+            (result, out.emitter.emit_error.take())
+        }
+        Ok(Incoming::Tuple(t)) => {
+            let e = format!("a spout got a tuple (id {}): ignored", t.id());
+            (Err(e), None)
+        }
+        Err(e) => {
+            let e = format!("bad message ignored: {e}: {}", C::snippet(bytes));
+            (Err(e), None)
+        }
     };
-    let emit_error = out.emitter.emit_error.take();
-    crate::output::drain_logs(out.emitter.buf, format);
+    crate::output::drain_logs(buf, format);
     if let Err(e) = result {
-        report::<C>(out.emitter.buf, &session.name, &e);
+        report::<C>(buf, &session.name, &e);
     }
     if let Some(e) = emit_error {
-        report::<C>(out.emitter.buf, &session.name, &e);
+        report::<C>(buf, &session.name, &e);
     }
     C::sync(buf);
     After::FlushNow
