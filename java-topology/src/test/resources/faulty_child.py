@@ -11,6 +11,8 @@ Modes:
   stuck N          acks N tuples, then stops reading stdin and writing, alive (sleeps)
   spoutexit N STATUS  a spout: emits tuples 1..N (message ids "1".."N"), then exits STATUS at the
                    next `next`, after a line on stderr
+
+HostFaultsIT runs these under storm-native's host, StockFaultsIT under Storm's ShellBolt/ShellSpout.
 """
 import json
 import os
@@ -51,6 +53,8 @@ if mode == "spoutexit":
     n = 0
     while True:
         m = read_msg()
+        if isinstance(m, list):
+            continue  # the task ids answering an emit (need_task_ids is not sent: true)
         if m.get("command") == "next":
             if n == args[0]:
                 sys.stderr.write("faulty spout: giving up after %d tuples\n" % n)

@@ -1,6 +1,8 @@
 package com.example.wordcount;
 
 import java.security.Permission;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -10,11 +12,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ("Timer is not active", then exit 20), which ended a failsafe fork after every test had passed.
  * The guard refuses exits that come through {@code Utils.exitProcess} and says so on stderr; every
  * other exit (surefire's own at the end of the fork, a worker halting in a child JVM) goes through.
+ * It also refuses the {@code System.exit(11)} of ShellSpout's and ShellBolt's {@code die()}:
+ * ShellSpout's exits even in local mode (a stock spout child silent past the subprocess timeout
+ * would end the test JVM).
  * Needs {@code -Djava.security.manager=allow} (the pom's failsafe argLine) on Java 17+.
  */
 final class ExitGuard extends SecurityManager {
     /** Exits refused so far. */
     static final AtomicInteger REFUSED = new AtomicInteger();
+    /** The refusals' messages (status, where from, thread), in order. */
+    static final List<String> REFUSALS = new CopyOnWriteArrayList<>();
 
     private ExitGuard() {
     }
@@ -30,14 +37,30 @@ final class ExitGuard extends SecurityManager {
     @Override
     public void checkExit(int status) {
         for (StackTraceElement f : Thread.currentThread().getStackTrace()) {
-            if (f.getClassName().equals("org.apache.storm.utils.Utils") && f.getMethodName().equals("exitProcess")) {
+            String from = refused(f);
+            if (from != null) {
                 REFUSED.incrementAndGet();
-                String msg = "ExitGuard: refused exit(" + status + ") from Storm's Utils.exitProcess in thread "
+                String msg = "ExitGuard: refused exit(" + status + ") from Storm's " + from + " in thread "
                     + Thread.currentThread().getName();
+                REFUSALS.add(msg);
                 System.err.println(msg);
                 throw new SecurityException(msg);
             }
         }
+    }
+
+    /** The Storm method a refused exit comes through, or null if this frame is none of them. */
+    private static String refused(StackTraceElement f) {
+        String c = f.getClassName();
+        String m = f.getMethodName();
+        if (c.equals("org.apache.storm.utils.Utils") && m.equals("exitProcess")) {
+            return "Utils.exitProcess";
+        }
+        if ((c.equals("org.apache.storm.spout.ShellSpout") || c.equals("org.apache.storm.task.ShellBolt"))
+            && m.equals("die")) {
+            return c.substring(c.lastIndexOf('.') + 1) + ".die";
+        }
+        return null;
     }
 
     @Override

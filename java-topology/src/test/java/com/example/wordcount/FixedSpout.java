@@ -11,7 +11,11 @@ import org.apache.storm.tuple.Fields;
 import org.apache.storm.tuple.Values;
 import org.apache.storm.utils.Utils;
 
-/** Emits the given values once each as field "sentence", message ids 1..n, and records acks and fails. */
+/**
+ * Emits the given values once each as field "sentence", message ids 1..n, and records acks and
+ * fails, with the time (ms) of each id's emit and first ack or fail in {@link Results#marks}
+ * ("emit 3", "ack 3", "fail 3").
+ */
 public class FixedSpout extends BaseRichSpout {
     private static final long serialVersionUID = 1L;
     private final String key;
@@ -32,6 +36,7 @@ public class FixedSpout extends BaseRichSpout {
     @Override
     public void nextTuple() {
         if (next < values.size()) {
+            Results.of(key).marks.put("emit " + (next + 1), System.currentTimeMillis());
             collector.emit(new Values(values.get(next)), (long) next + 1);
             next++;
         } else {
@@ -41,11 +46,13 @@ public class FixedSpout extends BaseRichSpout {
 
     @Override
     public void ack(Object msgId) {
+        Results.of(key).marks.putIfAbsent("ack " + msgId, System.currentTimeMillis());
         Results.of(key).acked.add(msgId);
     }
 
     @Override
     public void fail(Object msgId) {
+        Results.of(key).marks.putIfAbsent("fail " + msgId, System.currentTimeMillis());
         Results.of(key).failed.add(msgId);
     }
 

@@ -10,25 +10,14 @@ import io.stormnative.MultilangSpout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.storm.Config;
 import org.apache.storm.LocalCluster;
-import org.apache.storm.spout.SpoutOutputCollector;
-import org.apache.storm.task.TopologyContext;
-import org.apache.storm.topology.BasicOutputCollector;
-import org.apache.storm.topology.OutputFieldsDeclarer;
 import org.apache.storm.topology.TopologyBuilder;
-import org.apache.storm.topology.base.BaseBasicBolt;
-import org.apache.storm.topology.base.BaseRichSpout;
-import org.apache.storm.tuple.Fields;
-import org.apache.storm.tuple.Tuple;
-import org.apache.storm.tuple.Values;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,11 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
  * ChildExitTest, StderrPumpTest) cover the same cases against stand-ins; this is the proof that
  * it holds inside Storm. Children are scripts (src/test/resources/faulty_child.py) and shell
  * one-liners, so the suite needs no Rust build. Our host only: the stock bridge's behaviour is the
- * table in storm-native/README.md.
+ * table in storm-native/README.md, whose stock column StockFaultsIT runs.
  */
 class HostFaultsIT {
     private static final String BOLT = "faulty";
-    private static final Path CHILD = Path.of("target/test-classes/faulty_child.py").toAbsolutePath();
+    private static final Path CHILD = Faults.CHILD;
     private static LocalCluster cluster;
 
     @TempDir
@@ -66,31 +55,6 @@ class HostFaultsIT {
         }
     }
 
-    private static List<Object> values(int n) {
-        List<Object> v = new ArrayList<>();
-        for (int i = 1; i <= n; i++) {
-            v.add("sentence " + i);
-        }
-        return v;
-    }
-
-    private static void bolt(TopologyBuilder builder, String spoutKey, String bolt, String... command) {
-        builder.setSpout(spoutKey, new FixedSpout(spoutKey, values(10)), 1);
-        builder.setBolt(bolt, new MultilangBolt(command, "word"), 1).shuffleGrouping(spoutKey);
-    }
-
-    private static Map<String, List<String>> errorsOf(String name, List<String> components) throws Exception {
-        Harness.waitUntil("an error of each of " + components, 60_000, () -> {
-            try {
-                Map<String, List<String>> errors = Harness.errors(cluster, name);
-                return components.stream().allMatch(c -> !errors.getOrDefault(c, List.of()).isEmpty());
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        return Harness.errors(cluster, name);
-    }
-
     /**
      * Each launch failure reaches Nimbus as one message naming the component, the command and the
      * cause. One topology, a bolt per case (one submit keeps the suite short).
@@ -101,10 +65,10 @@ class HostFaultsIT {
         Files.writeString(noShebang, "this is not a program\n", StandardCharsets.UTF_8);
         String name = "launch";
         TopologyBuilder builder = new TopologyBuilder();
-        bolt(builder, "launch-typo", "typo", "spltbolt.py");
-        bolt(builder, "launch-noshebang", "noshebang", noShebang.toString());
-        bolt(builder, "launch-import", "import", "python3", "-c", "import no_such_module_here");
-        bolt(builder, "launch-early", "early", "sh", "-c", "echo 'cannot load the model' >&2; exit 4");
+        Faults.bolt(builder, Bridge.HOST, "launch-typo", "typo", "spltbolt.py");
+        Faults.bolt(builder, Bridge.HOST, "launch-noshebang", "noshebang", noShebang.toString());
+        Faults.bolt(builder, Bridge.HOST, "launch-import", "import", "python3", "-c", "import no_such_module_here");
+        Faults.bolt(builder, Bridge.HOST, "launch-early", "early", "sh", "-c", "echo 'cannot load the model' >&2; exit 4");
         cluster.submitTopology(name, Harness.conf(), builder.createTopology());
         Map<String, List<String>> expected = Map.of(
             "typo", List.of("cannot start its multilang child [spltbolt.py]", "errno 2 ENOENT",
@@ -113,7 +77,7 @@ class HostFaultsIT {
                 "exit status 127"),
             "import", List.of("failed the handshake", "exit status 1", "ModuleNotFoundError"),
             "early", List.of("failed the handshake", "exit status 4", "cannot load the model"));
-        Map<String, List<String>> errors = errorsOf(name, List.copyOf(expected.keySet()));
+        Map<String, List<String>> errors = Faults.errorsOf(cluster, name, List.copyOf(expected.keySet()));
         Harness.killAndWaitForProcesses(cluster, name);
         expected.forEach((bolt, texts) -> {
             String error = errors.get(bolt).get(0);
@@ -137,10 +101,10 @@ class HostFaultsIT {
         TopologyBuilder builder = new TopologyBuilder();
         for (int status : statuses) {
             // Acks tuples 1-4, holds 5 and 6, leaves at 7.
-            bolt(builder, "exit-spout" + status, "exit" + status, "python3", CHILD.toString(), "exitat", "5", "" + status);
+            Faults.bolt(builder, Bridge.HOST, "exit-spout" + status, "exit" + status, "python3", CHILD.toString(), "exitat", "5", "" + status);
         }
         cluster.submitTopology(name, Harness.conf(), builder.createTopology());
-        Map<String, List<String>> errors = errorsOf(name, statuses.stream().map(s -> "exit" + s).toList());
+        Map<String, List<String>> errors = Faults.errorsOf(cluster, name, statuses.stream().map(s -> "exit" + s).toList());
         for (int status : statuses) {
             Results r = Results.of("exit-spout" + status);
             Harness.waitUntil("tuples 5-7 failed", 30_000, () -> r.failed.times().keySet().containsAll(Set.of(5L, 6L, 7L)));
@@ -174,16 +138,16 @@ class HostFaultsIT {
     void garbageIsReportedAndTheStreamGoesOn() throws Exception {
         String name = "garbage";
         TopologyBuilder builder = new TopologyBuilder();
-        bolt(builder, "garbage-print", "print", "python3", CHILD.toString(), "print");
-        bolt(builder, "garbage-fields", "fields", "python3", CHILD.toString(), "wrongfields");
+        Faults.bolt(builder, Bridge.HOST, "garbage-print", "print", "python3", CHILD.toString(), "print");
+        Faults.bolt(builder, Bridge.HOST, "garbage-fields", "fields", "python3", CHILD.toString(), "wrongfields");
         // Storm checks the number of fields when it builds a tuple for a consumer: give it one.
-        builder.setBolt("sink", new Sink(), 1).shuffleGrouping("fields");
+        builder.setBolt("sink", new Faults.Sink(), 1).shuffleGrouping("fields");
         cluster.submitTopology(name, Harness.conf(), builder.createTopology());
         Results print = Results.of("garbage-print");
         Results fields = Results.of("garbage-fields");
         Harness.waitUntil("all answered", 60_000, () -> print.acked.events() == 10
             && fields.acked.events() + fields.failed.events() == 10);
-        Map<String, List<String>> errors = errorsOf(name, List.of("print", "fields"));
+        Map<String, List<String>> errors = Faults.errorsOf(cluster, name, List.of("print", "fields"));
         Harness.killAndWaitForProcesses(cluster, name);
         System.out.println("print: " + errors.get("print").get(0).lines().findFirst().orElse("") + " ("
             + errors.get("print").size() + " errors)");
@@ -208,18 +172,18 @@ class HostFaultsIT {
     @Test
     void aSlowChildLivesAStuckOneHoldsTheSpoutBackThenIsKilled() throws Exception {
         String name = "pace";
-        List<Object> sentences = values(1500);
+        List<Object> sentences = Faults.values(1500);
         TopologyBuilder builder = new TopologyBuilder();
         builder.setSpout("pace-slow", new FixedSpout("pace-slow", sentences), 1);
         builder.setBolt("slow", new MultilangBolt(new String[] {"python3", CHILD.toString(), "slow", "10"}, "word"), 1)
             .shuffleGrouping("pace-slow");
-        builder.setSpout("flood", new FloodSpout("pace-flood"), 1);
+        builder.setSpout("flood", new Faults.FloodSpout("pace-flood"), 1);
         builder.setBolt("stuck", new MultilangBolt(new String[] {"python3", CHILD.toString(), "stuck", "5"}, "word"), 1)
             .shuffleGrouping("flood");
         Config conf = Harness.conf();
         conf.put(Config.TOPOLOGY_SUBPROCESS_TIMEOUT_SECS, 10);
         cluster.submitTopology(name, conf, builder.createTopology());
-        AtomicLong flooded = FloodSpout.emitted("pace-flood");
+        AtomicLong flooded = Faults.FloodSpout.emitted("pace-flood");
         // Held back: over one second, the spout emits nothing more (after the queues filled).
         long heldAt = -1;
         for (long deadline = System.currentTimeMillis() + 60_000; System.currentTimeMillis() < deadline; ) {
@@ -231,7 +195,7 @@ class HostFaultsIT {
             }
         }
         assertTrue(heldAt > 0, "the flood spout was never held back: " + flooded.get() + " tuples emitted");
-        Map<String, List<String>> errors = errorsOf(name, List.of("stuck"));
+        Map<String, List<String>> errors = Faults.errorsOf(cluster, name, List.of("stuck"));
         Results slow = Results.of("pace-slow");
         Harness.waitUntil("1,500 slow tuples acked", 180_000, () -> slow.acked.events() >= 1500);
         List<String> slowErrors = Harness.errors(cluster, name).getOrDefault("slow", List.of());
@@ -256,9 +220,9 @@ class HostFaultsIT {
         TopologyBuilder builder = new TopologyBuilder();
         builder.setSpout("exiting", new MultilangSpout(new String[] {"python3", CHILD.toString(), "spoutexit", "5", "3"},
             "sentence"), 1);
-        builder.setBolt("sink", new Sink(), 1).shuffleGrouping("exiting");
+        builder.setBolt("sink", new Faults.Sink(), 1).shuffleGrouping("exiting");
         cluster.submitTopology(name, Harness.conf(), builder.createTopology());
-        Map<String, List<String>> errors = errorsOf(name, List.of("exiting"));
+        Map<String, List<String>> errors = Faults.errorsOf(cluster, name, List.of("exiting"));
         Harness.killAndWaitForProcesses(cluster, name);
         String error = String.join("\n", errors.get("exiting"));
         System.out.println("exiting: " + error.lines().findFirst().orElse(""));
@@ -267,58 +231,12 @@ class HostFaultsIT {
         assertTrue(error.contains("faulty spout: giving up after 5 tuples"), error);
     }
 
-    /** Emits a counter as fast as Storm lets it, without message ids; counts its emits. */
-    public static class FloodSpout extends BaseRichSpout {
-        private static final long serialVersionUID = 1L;
-        private static final Map<String, AtomicLong> EMITTED = new ConcurrentHashMap<>();
-        private final String key;
-        private transient SpoutOutputCollector collector;
-        private transient AtomicLong count;
-
-        FloodSpout(String key) {
-            this.key = key;
-        }
-
-        static AtomicLong emitted(String key) {
-            return EMITTED.computeIfAbsent(key, k -> new AtomicLong());
-        }
-
-        @Override
-        public void open(Map<String, Object> conf, TopologyContext context, SpoutOutputCollector collector) {
-            this.collector = collector;
-            this.count = emitted(key);
-        }
-
-        @Override
-        public void nextTuple() {
-            collector.emit(new Values("flood " + count.incrementAndGet()));
-        }
-
-        @Override
-        public void declareOutputFields(OutputFieldsDeclarer declarer) {
-            declarer.declare(new Fields("sentence"));
-        }
-    }
-
-    /** Takes anything, emits nothing. */
-    public static class Sink extends BaseBasicBolt {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public void execute(Tuple input, BasicOutputCollector collector) {
-        }
-
-        @Override
-        public void declareOutputFields(OutputFieldsDeclarer declarer) {
-        }
-    }
-
     /** 8 MB on stderr before the handshake and 50 lines with every tuple: every tuple acked. */
     @Test
     void aChattyChildNeitherBlocksNorLosesTuples() throws Exception {
         String name = "chatty";
         TopologyBuilder builder = new TopologyBuilder();
-        builder.setSpout("fixed", new FixedSpout(name, values(200)), 1);
+        builder.setSpout("fixed", new FixedSpout(name, Faults.values(200)), 1);
         builder.setBolt(BOLT, new MultilangBolt(new String[] {"python3", CHILD.toString(), "chatty", "8"}, "word"), 1)
             .shuffleGrouping("fixed");
         cluster.submitTopology(name, Harness.conf(), builder.createTopology());
