@@ -7,11 +7,9 @@ use serde::Serialize;
 
 use crate::codec::{Codec, Json, Smb1};
 use crate::connection::{report, report_oversized, start_failed, After, Connection, Session};
-use crate::emit::{Emit, EmitToken, Values};
 use crate::frame::Frame;
-use crate::message::{Incoming, Setup, Tuple, TupleId};
-use crate::output::{encode, Emitter, Format, MetricError};
-use crate::Error;
+use crate::output::{encode, Emitter, Format};
+use crate::{Emit, EmitToken, Error, Incoming, MetricError, Setup, Tuple, TupleId, Values};
 
 /// A bolt: code that turns input tuples into output tuples.
 ///

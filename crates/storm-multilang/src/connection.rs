@@ -9,11 +9,9 @@ use std::io::{Read, Write};
 use std::path::Path;
 
 use crate::codec::{Codec, Json, Smb1};
-use crate::emit::EmitToken;
 use crate::frame::{Frame, FrameReader, DEFAULT_MAX_MESSAGE, MAX_MESSAGE_KEY};
-use crate::message::Setup;
 use crate::output::{Emitter, Format, Output};
-use crate::Error;
+use crate::{EmitToken, Error, Setup};
 
 /// Output is written early when this much is buffered, so a burst of emits stays bounded.
 pub(crate) const FLUSH_AT: usize = 256 << 10;

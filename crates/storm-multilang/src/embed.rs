@@ -41,15 +41,15 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use log::LevelFilter;
 
-use crate::bolt::{self, Bolt};
+use crate::bolt;
 use crate::cli::{self, App, Args, BoltMain, Host, SpoutMain};
 use crate::codec::{Codec, Smb1};
 use crate::connection::{conf_limit, parse_setup, report, Session};
 use crate::frame::{Frame, DEFAULT_MAX_MESSAGE};
 use crate::logger::Capture;
-use crate::message::Setup;
 use crate::output::Format;
-use crate::spout::{self, Spout};
+use crate::spout;
+use crate::{Bolt, Setup, Spout};
 
 /// A component driven by its host, message by message: what the JNI layer holds per task.
 /// `Send`, because a host may free it on another thread than the one that called it (Storm

@@ -8,9 +8,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::emit::{Emit, EmitToken, NewMessageId, Values};
 use crate::json;
-use crate::message::TupleId;
+use crate::{Emit, EmitToken, NewMessageId, TupleId, Values};
 
 /// Moves the queued log records into `out` as `log` commands in `format`.
 #[inline]

@@ -7,11 +7,11 @@ use serde::Serialize;
 
 use crate::codec::{Codec, Json, Smb1};
 use crate::connection::{report, report_oversized, start_failed, After, Connection, Session};
-use crate::emit::{Emit, EmitToken, NewMessageId, Values};
 use crate::frame::Frame;
-use crate::message::{Command, Incoming, MessageId, Setup};
-use crate::output::{encode, Emitter, Format, MetricError};
-use crate::Error;
+use crate::output::{encode, Emitter, Format};
+use crate::{
+    Command, Emit, EmitToken, Error, Incoming, MessageId, MetricError, NewMessageId, Setup, Values,
+};
 
 /// A spout: the source of a topology's tuples.
 ///

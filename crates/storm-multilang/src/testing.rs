@@ -48,14 +48,14 @@ use log::{Level, LevelFilter};
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::bolt::{self, Bolt};
+use crate::bolt;
 use crate::codec::Json;
 use crate::connection::Session;
 use crate::frame::{Frame, DEFAULT_MAX_MESSAGE};
 use crate::logger::{self, Capture};
-use crate::message::Setup;
 use crate::output::Format;
-use crate::spout::{self, Spout};
+use crate::spout;
+use crate::{Bolt, Setup, Spout};
 
 /// One command the component sent, decoded.
 #[derive(Debug, Clone, PartialEq)]
