@@ -171,6 +171,13 @@ impl<W: Write> Output<W> {
         }
     }
 
+    /// Moves the queued log records in after everything else, then writes it all out: before
+    /// a read that could block, after a `sync`, at the end.
+    pub(crate) fn flush_all(&mut self) -> io::Result<()> {
+        drain_logs(&mut self.buf, self.format);
+        self.flush()
+    }
+
     pub(crate) fn flush(&mut self) -> io::Result<()> {
         if !self.buf.is_empty() {
             self.w.write_all(&self.buf)?;
