@@ -5,13 +5,12 @@ use std::io::{self, Read, Write};
 
 use serde::Serialize;
 
+use crate::answer::Answer;
 use crate::codec::{Codec, Json, Smb1};
-use crate::connection::{report, report_oversized, start_failed, After, Connection, Session};
-use crate::emit::{Emit, EmitToken, Values};
+use crate::connection::{After, Connection};
 use crate::frame::Frame;
-use crate::message::{Incoming, Setup, Tuple, TupleId};
-use crate::output::{encode, Emitter, Format, MetricError};
-use crate::Error;
+use crate::output::{encode, Emitter, Format};
+use crate::{Emit, EmitToken, Error, Incoming, MetricError, Setup, Tuple, TupleId, Values};
 
 /// A bolt: code that turns input tuples into output tuples.
 ///
@@ -138,47 +137,46 @@ pub fn run_bolt_io<B: Bolt, R: Read, W: Write>(
     }
 }
 
-/// Calls the bolt's `prepare`; on error the message has been reported (to `buf` and stderr).
+/// Calls the bolt's `prepare`; on error the message has been reported (to the answer and
+/// stderr).
 pub(crate) fn prepare<B: Bolt, C: Codec>(
     bolt: &mut B,
     setup: &Setup,
-    session: &mut Session,
-    buf: &mut Vec<u8>,
+    mut answer: Answer<'_, C>,
 ) -> Result<(), String> {
     let mut out = BoltOutput {
-        emitter: session.emitter(buf, C::FORMAT),
+        emitter: answer.emitter(),
         input: None,
     };
     bolt.prepare(setup, &mut out)
-        .map_err(|e| start_failed::<C>(buf, &session.name, "prepare", e))
+        .map_err(|e| answer.start_failed("prepare", e))
 }
 
-/// Handles one message from Storm: everything it answers goes to `buf`. The in-process test
-/// harness ([`crate::testing`]) calls this too, so tests see exactly what Storm would.
+/// Handles one message from Storm, answering through `answer`. The in-process driver
+/// ([`crate::embed`]) and the test harness ([`crate::testing`]) call this too, so they see
+/// exactly what Storm would.
 pub(crate) fn step<B: Bolt, C: Codec>(
     bolt: &mut B,
-    session: &mut Session,
-    buf: &mut Vec<u8>,
+    mut answer: Answer<'_, C>,
     frame: Frame<'_>,
     limit: usize,
 ) -> After {
-    let format = C::FORMAT;
     match frame {
         Frame::Oversized { len, id } => {
-            report_oversized::<C>(buf, &session.name, len, limit);
+            answer.report_oversized(len, limit);
             if let Some(id) = id {
-                C::fail_salvaged(buf, &id);
+                answer.fail_salvaged(&id);
             }
         }
         Frame::Message(bytes) => match C::parse(bytes) {
             Ok(Incoming::Tuple(t)) if t.is_heartbeat() => {
-                C::sync(buf);
+                answer.sync();
                 return After::FlushNow;
             }
             Ok(Incoming::Tuple(t)) => {
                 let id = t.anchor();
                 let mut out = BoltOutput {
-                    emitter: session.emitter(buf, format),
+                    emitter: answer.emitter(),
                     input: Some(id),
                 };
                 let result = if t.is_tick() {
@@ -191,31 +189,29 @@ pub(crate) fn step<B: Bolt, C: Codec>(
                     (Err(e), _) => Some(e.to_string()),
                     (Ok(()), Some(e)) => Some(e),
                 };
-                crate::output::drain_logs(buf, format);
                 match problem {
-                    None => C::ack(buf, id),
+                    None => answer.ack(id),
                     Some(e) => {
-                        let msg = format!("tuple {} from {} failed: {e}", t.id(), t.component());
-                        report::<C>(buf, &session.name, &msg);
-                        C::fail(buf, id);
+                        answer.report(&format!(
+                            "tuple {} from {} failed: {e}",
+                            t.id(),
+                            t.component()
+                        ));
+                        answer.fail(id);
                     }
                 }
             }
             Ok(Incoming::TaskIds(ids)) => {
-                if let Some(token) = session.answered_emit::<C>(buf, &ids) {
+                if let Some(token) = answer.answered_emit(&ids) {
                     let mut out = BoltOutput {
-                        emitter: session.emitter(buf, format),
+                        emitter: answer.emitter(),
                         input: None,
                     };
                     bolt.task_ids(token, &ids, &mut out);
                 }
             }
             Ok(Incoming::Command(c)) => {
-                report::<C>(
-                    buf,
-                    &session.name,
-                    &format!("a bolt got a spout command ({c:?}): ignored"),
-                );
+                answer.report(&format!("a bolt got a spout command ({c:?}): ignored"));
             }
             Err(e) => {
                 let id = C::salvage_id(bytes);
@@ -225,9 +221,9 @@ pub(crate) fn step<B: Bolt, C: Codec>(
                     }
                     None => format!("bad message ignored: {e}: {}", C::snippet(bytes)),
                 };
-                report::<C>(buf, &session.name, &msg);
+                answer.report(&msg);
                 if let Some(id) = id {
-                    C::fail_salvaged(buf, &id);
+                    answer.fail_salvaged(&id);
                 }
             }
         },

@@ -13,11 +13,11 @@ use std::process::ExitCode;
 
 use log::LevelFilter;
 
-use crate::bolt::{run_bolt_io, Bolt, BoltOutput};
-use crate::emit::EmitToken;
-use crate::message::{parse_bool, Conf, Setup, Tuple};
-use crate::spout::{run_spout_io, Spout, SpoutOutput};
-use crate::{logger, MessageId};
+use crate::message::parse_bool;
+use crate::{
+    logger, run_bolt_io, run_spout_io, Bolt, BoltOutput, Conf, EmitToken, MessageId, Setup, Spout,
+    SpoutOutput, Tuple,
+};
 
 /// One option of a component binary.
 #[derive(Debug, Clone, Copy)]

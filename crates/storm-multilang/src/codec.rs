@@ -14,9 +14,8 @@ use crate::json;
 use std::io::{self, Read};
 
 use crate::frame::{Frame, FrameReader};
-use crate::message::{Incoming, TupleId};
 use crate::output::Format;
-use crate::{Error, MessageError};
+use crate::{Error, Incoming, MessageError, TupleId};
 
 /// Framing and parsing what Storm sends and encoding what the runners answer, in one wire
 /// format.

@@ -1,79 +1,19 @@
-//! What the bolt and spout runners share: the handshake, the loop that reads a message, hands
-//! it to the runner's `step` and flushes (before a read would block, after a `sync`), and the
-//! error reports.
+//! What the bolt and spout runners share over a pipe: the handshake, and the loop that reads a
+//! message, hands it to the runner's `step` with an [`Answer`] and flushes (before a read would
+//! block, after a `sync`).
 
-use std::collections::VecDeque;
-use std::fmt::Display;
 use std::fs::File;
 use std::io::{Read, Write};
 use std::path::Path;
 
+use crate::answer::{Answer, Session};
 use crate::codec::{Codec, Json, Smb1};
-use crate::emit::EmitToken;
 use crate::frame::{Frame, FrameReader, DEFAULT_MAX_MESSAGE, MAX_MESSAGE_KEY};
-use crate::message::Setup;
-use crate::output::{Emitter, Format, Output};
-use crate::Error;
+use crate::output::{Format, Output};
+use crate::{Error, Setup};
 
 /// Output is written early when this much is buffered, so a burst of emits stays bounded.
 pub(crate) const FLUSH_AT: usize = 256 << 10;
-
-/// The protocol state of one conversation with Storm, apart from the I/O.
-#[derive(Debug)]
-pub(crate) struct Session {
-    /// Emits that asked for task ids, oldest first.
-    pub(crate) awaiting_ids: VecDeque<EmitToken>,
-    pub(crate) next_token: u64,
-    /// Prefix for stderr lines, so they are recognisable in the worker log.
-    pub(crate) name: String,
-}
-
-impl Session {
-    pub(crate) fn new() -> Self {
-        Session {
-            awaiting_ids: VecDeque::new(),
-            next_token: 0,
-            name: String::from("multilang"),
-        }
-    }
-
-    /// Names the stderr lines after the component and task, once the context is known.
-    pub(crate) fn name_after(&mut self, setup: &Setup) {
-        if let Some(c) = setup.context().component_id() {
-            self.name = match setup.context().task_id() {
-                Some(t) => format!("{c}[{t}]"),
-                None => c.to_owned(),
-            };
-        }
-    }
-
-    /// What a component's code writes through: `buf`, in `format`, with this session's queue
-    /// of emits awaiting task ids.
-    pub(crate) fn emitter<'o>(&'o mut self, buf: &'o mut Vec<u8>, format: Format) -> Emitter<'o> {
-        Emitter {
-            buf,
-            format,
-            awaiting_ids: &mut self.awaiting_ids,
-            next_token: &mut self.next_token,
-            emit_error: None,
-        }
-    }
-
-    /// The emit that task ids from Storm answer: the oldest that asked for them. `None` when
-    /// no emit asked, after reporting the ids (they are ignored).
-    pub(crate) fn answered_emit<C: Codec>(
-        &mut self,
-        buf: &mut Vec<u8>,
-        ids: &[u32],
-    ) -> Option<EmitToken> {
-        let token = self.awaiting_ids.pop_front();
-        if token.is_none() {
-            let msg = format!("got task ids {ids:?} that no emit asked for: ignored");
-            report::<C>(buf, &self.name, &msg);
-        }
-        token
-    }
-}
 
 /// What the loop does with the output after a message was handled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,7 +42,7 @@ impl<R: Read, W: Write> Connection<R, W> {
             reader: FrameReader::with_limit(input, max_message.unwrap_or(DEFAULT_MAX_MESSAGE)),
             conf_limit: max_message.is_none(),
             out: Output::new(output),
-            session: Session::new(),
+            session: Session::default(),
         }
     }
 
@@ -157,49 +97,39 @@ impl<R: Read, W: Write> Connection<R, W> {
 
     /// Drives a component in codec `C`'s format once the handshake is done: `start` (its
     /// `prepare` or `open`; an error ends the run), then `step` on each message until the
-    /// input ends. The runners pass their own `start` and `step`, compiled for `C`.
+    /// input ends, each given the [`Answer`] to its message. The runners pass their own
+    /// `start` and `step`, compiled for `C`.
     pub(crate) fn drive<C: Codec, T>(
         mut self,
         mut component: T,
         setup: &Setup,
-        start: impl FnOnce(&mut T, &Setup, &mut Session, &mut Vec<u8>) -> Result<(), String>,
-        mut step: impl FnMut(&mut T, &mut Session, &mut Vec<u8>, Frame<'_>, usize) -> After,
+        start: impl FnOnce(&mut T, &Setup, Answer<'_, C>) -> Result<(), String>,
+        mut step: impl FnMut(&mut T, Answer<'_, C>, Frame<'_>, usize) -> After,
     ) -> Result<(), Error> {
-        if let Err(msg) = start(&mut component, setup, &mut self.session, &mut self.out.buf) {
-            let _ = self.flush_all();
+        let answer = Answer::new(&mut self.session, &mut self.out.buf);
+        if let Err(msg) = start(&mut component, setup, answer) {
+            let _ = self.out.flush_all();
             return Err(Error::Component(msg));
         }
-        self.flush_all()?;
+        self.out.flush_all()?;
         let limit = self.reader.limit();
         loop {
-            // Before any read that could block, everything pending (queued log records
-            // included) goes out first: Storm may be waiting for it.
+            // Before any read that could block, everything pending goes out: Storm may be
+            // waiting for it.
             let out = &mut self.out;
-            let frame = C::next_frame(&mut self.reader, &mut || {
-                crate::output::drain_logs(&mut out.buf, out.format);
-                out.flush()
-            })?;
+            let frame = C::next_frame(&mut self.reader, &mut || out.flush_all())?;
             let Some(frame) = frame else {
-                return self.flush_all();
+                self.out.flush_all()?;
+                return Ok(());
             };
-            match step(
-                &mut component,
-                &mut self.session,
-                &mut self.out.buf,
-                frame,
-                limit,
-            ) {
-                After::FlushNow => self.flush_all()?,
-                After::Continue => after_message(&mut self.out)?,
+            let answer = Answer::new(&mut self.session, &mut self.out.buf);
+            match step(&mut component, answer, frame, limit) {
+                After::FlushNow => self.out.flush_all()?,
+                // A burst of emits is written early, so the buffer stays bounded.
+                After::Continue if self.out.buf.len() >= FLUSH_AT => self.out.flush()?,
+                After::Continue => {}
             }
         }
-    }
-
-    /// Writes out everything, e.g. at the end of input or after a `sync`.
-    pub(crate) fn flush_all(&mut self) -> Result<(), Error> {
-        crate::output::drain_logs(&mut self.out.buf, self.out.format);
-        self.out.flush()?;
-        Ok(())
     }
 }
 
@@ -221,39 +151,4 @@ pub(crate) fn conf_limit(setup: &Setup) -> Result<Option<usize>, Error> {
         Ok(n) => Ok(n.map(|n| usize::try_from(n).unwrap_or(usize::MAX))),
         Err(e) => Err(Error::Handshake(format!("{MAX_MESSAGE_KEY}: {e}"))),
     }
-}
-
-/// Reports a problem to Storm (`error` command, shown in the UI) and on stderr.
-pub(crate) fn report<C: Codec>(out: &mut Vec<u8>, name: &str, msg: &str) {
-    C::error(out, msg);
-    eprintln!("{name}: error: {msg}");
-}
-
-/// Reports a start hook's error (`hook`: `prepare` or `open`) and returns the message the run
-/// ends with.
-pub(crate) fn start_failed<C: Codec>(
-    out: &mut Vec<u8>,
-    name: &str,
-    hook: &str,
-    e: impl Display,
-) -> String {
-    let msg = format!("{hook} failed: {e}");
-    report::<C>(out, name, &msg);
-    msg
-}
-
-/// Reports a message dropped for its size; what else it needs (a `fail`, a `sync`) is the
-/// runner's to say.
-pub(crate) fn report_oversized<C: Codec>(out: &mut Vec<u8>, name: &str, len: usize, limit: usize) {
-    let msg = format!("dropped a message of {len} bytes, over the limit of {limit} bytes");
-    report::<C>(out, name, &msg);
-}
-
-/// Moves queued log records to the output and writes it out when it has grown large.
-fn after_message<W: Write>(out: &mut Output<W>) -> Result<(), Error> {
-    crate::output::drain_logs(&mut out.buf, out.format);
-    if out.buf.len() >= FLUSH_AT {
-        out.flush()?;
-    }
-    Ok(())
 }

@@ -41,15 +41,15 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use log::LevelFilter;
 
-use crate::bolt::{self, Bolt};
+use crate::answer::{Answer, Session};
+use crate::bolt;
 use crate::cli::{self, App, Args, BoltMain, Host, SpoutMain};
 use crate::codec::{Codec, Smb1};
-use crate::connection::{conf_limit, parse_setup, report, Session};
+use crate::connection::{conf_limit, parse_setup};
 use crate::frame::{Frame, DEFAULT_MAX_MESSAGE};
 use crate::logger::Capture;
-use crate::message::Setup;
-use crate::output::Format;
-use crate::spout::{self, Spout};
+use crate::spout;
+use crate::{Bolt, Setup, Spout};
 
 /// A component driven by its host, message by message: what the JNI layer holds per task.
 /// `Send`, because a host may free it on another thread than the one that called it (Storm
@@ -78,7 +78,7 @@ impl Core {
                 .map_err(|e| e.to_string())?
                 .unwrap_or(DEFAULT_MAX_MESSAGE),
         };
-        let mut session = Session::new();
+        let mut session = Session::default();
         session.name_after(&setup);
         Ok((Core { session, limit }, setup))
     }
@@ -94,11 +94,12 @@ impl Core {
         out: &mut Vec<u8>,
         wrap: impl FnOnce(cli::Started) -> C,
         level: impl Fn(&C) -> LevelFilter,
-        first: impl FnOnce(&mut C, &Setup, &mut Session, &mut Vec<u8>) -> Result<(), String>,
+        first: impl FnOnce(&mut C, &Setup, Answer<'_, Smb1>) -> Result<(), String>,
     ) -> Result<(C, Core), String> {
         // What goes wrong before `prepare`/`open` is reported here; they report their own.
+        // There is no session yet: the report is named after the app.
         let reported = |out: &mut Vec<u8>, e: String| {
-            report::<Smb1>(out, app.name, &e);
+            Answer::<Smb1>::new(&mut Session::named(app.name), out).report(&e);
             e
         };
         let started = cli::embedded_args(app, args)
@@ -111,7 +112,7 @@ impl Core {
             &[],
             out,
             level(&component),
-            |session, out, _, _| result = first(&mut component, &setup, session, out),
+            |answer, _, _| result = first(&mut component, &setup, answer),
             |_, _| {},
         );
         match result {
@@ -125,19 +126,19 @@ impl Core {
         }
     }
 
-    /// Runs `step` on `message` with this thread's log records captured, then moves the records
-    /// at or above `level` to `out`. A panic drops what the step wrote, is reported, and
-    /// `on_panic` writes what Storm must still hear.
+    /// Runs `step` on `message`, answering to `out`, with this thread's log records at or
+    /// above `level` captured for the answer. A panic drops what the step wrote, is reported,
+    /// and `on_panic` writes what Storm must still hear.
     fn run(
         &mut self,
         message: &[u8],
         out: &mut Vec<u8>,
         level: LevelFilter,
-        step: impl FnOnce(&mut Session, &mut Vec<u8>, Frame<'_>, usize),
-        on_panic: impl FnOnce(&mut Vec<u8>, &[u8]),
+        step: impl FnOnce(Answer<'_, Smb1>, Frame<'_>, usize),
+        on_panic: impl FnOnce(&mut Answer<'_, Smb1>, &[u8]),
     ) {
         let start = out.len();
-        let capture = Capture::start_at(level);
+        let _capture = Capture::start_at(level);
         let frame = if message.len() > self.limit {
             Frame::Oversized {
                 len: message.len(),
@@ -149,9 +150,11 @@ impl Core {
         let limit = self.limit;
         let session = &mut self.session;
         let tokens_before = session.next_token;
-        let result = catch_unwind(AssertUnwindSafe(|| step(session, out, frame, limit)));
-        crate::output::drain_logs(out, Format::Smb1);
-        drop(capture);
+        // The answer moves into `step`: a panic drops it while unwinding, and what it held
+        // (its log records included) is truncated below.
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            step(Answer::new(session, out), frame, limit)
+        }));
         if let Err(panic) = result {
             out.truncate(start);
             // The emits that asked for task ids are dropped with the rest: so are their tokens,
@@ -162,9 +165,9 @@ impl Core {
                 .copied()
                 .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
                 .unwrap_or("(no message)");
-            let msg = format!("the component panicked: {what}");
-            report::<Smb1>(out, &self.session.name, &msg);
-            on_panic(out, message);
+            let mut answer = Answer::new(&mut self.session, out);
+            answer.report(&format!("the component panicked: {what}"));
+            on_panic(&mut answer, message);
         }
     }
 }
@@ -216,12 +219,12 @@ impl<B: Bolt + Send> Embedded for EmbeddedBolt<B> {
             message,
             out,
             level,
-            |session, out, frame, limit| {
-                bolt::step::<_, Smb1>(bolt, session, out, frame, limit);
+            |answer, frame, limit| {
+                bolt::step::<_, Smb1>(bolt, answer, frame, limit);
             },
-            |out, message| {
+            |answer, message| {
                 if let Some(id) = Smb1::salvage_id(message) {
-                    Smb1::fail_salvaged(out, &id);
+                    answer.fail_salvaged(&id);
                 }
             },
         );
@@ -273,13 +276,13 @@ impl<S: Spout + Send> Embedded for EmbeddedSpout<S> {
             message,
             out,
             level,
-            |session, out, frame, limit| {
-                spout::step::<_, Smb1>(spout, session, out, frame, limit);
+            |answer, frame, limit| {
+                spout::step::<_, Smb1>(spout, answer, frame, limit);
             },
             // A command is answered with sync whatever happened; task ids need no answer.
-            |out, message| {
+            |answer, message| {
                 if message.first() == Some(&crate::smb1::SPOUT_CMD) {
-                    Smb1::sync(out);
+                    answer.sync();
                 }
             },
         );

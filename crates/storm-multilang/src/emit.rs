@@ -5,7 +5,7 @@
 
 use serde::{Serialize, Serializer};
 
-use crate::message::TupleId;
+use crate::TupleId;
 
 /// The values of an emitted tuple: a Rust tuple, array, slice or `Vec` of anything
 /// `serde::Serialize`, written as one list in whichever format the stream speaks.

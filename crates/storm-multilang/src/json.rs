@@ -8,9 +8,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use smallvec::SmallVec;
 
-use crate::emit::{Anchors, Emit, NewMessageId, Values};
-use crate::error::MessageError;
-use crate::message::{Command, Incoming, Item, MessageId, TaskIds, Tuple, TupleId, TupleValues};
+use crate::emit::Anchors;
+use crate::message::Item;
+use crate::{
+    Command, Emit, Incoming, MessageError, MessageId, NewMessageId, TaskIds, Tuple, TupleId,
+    TupleValues, Values,
+};
 
 const END: &[u8] = b"\nend\n";
 

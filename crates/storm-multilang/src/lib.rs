@@ -128,11 +128,14 @@
 //! - `codec`: the `Codec` trait (framing, parsing, the runners' commands) with its `Json`
 //!   and `Smb1` implementations, chosen once after the handshake; the bolt and spout loops
 //!   are compiled per codec.
+//! - `answer`: the session state (task-id queue, stderr name) and the `Answer` to one
+//!   message: the handle every runner path (pipe, in-process, harness) writes through, which
+//!   hands the component its `Emitter`, writes acks, fails, `sync` and error reports, and puts
+//!   queued log records ahead of each of them and at the message's end.
 //! - `connection`: the one connection to Storm, shared by both runners: reader, writer,
-//!   handshake (format detection, pid file), the session state (task-id queue, stderr name),
-//!   reports, and the loop that drives a runner's `step` per message with the flush policy
-//!   (before any blocking read, after a `sync`, past 256 KiB), where queued log records are
-//!   drained.
+//!   handshake (format detection, pid file), and the loop that drives a runner's `step` per
+//!   message with an `Answer` and the flush policy (before any blocking read, after a `sync`,
+//!   past 256 KiB).
 //! - `bolt`: the [`Bolt`] trait, [`BoltOutput`] and [`run_bolt`] (basic-bolt semantics).
 //! - `spout`: the [`Spout`] trait, [`SpoutOutput`] and [`run_spout`] (`sync` after each
 //!   command).
@@ -152,7 +155,8 @@
 //!   Storm hands it back in `ack` and `fail`.
 //! - [`BoltOutput`] and [`SpoutOutput`] are what a component writes through while its code
 //!   runs; inside, an `Emitter` encodes emits into the output buffer of the one `Connection`
-//!   that owns the pipes.
+//!   that owns the pipes. The runner's own writes to that buffer go through the `Answer` to
+//!   the message being handled, which also hands out the `Emitter`.
 //!
 //! # Example
 //!
@@ -186,6 +190,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod answer;
 mod bolt;
 pub mod cli;
 mod codec;

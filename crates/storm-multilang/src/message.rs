@@ -14,7 +14,7 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use smallvec::SmallVec;
 
-use crate::error::{FieldError, MessageError};
+use crate::{FieldError, MessageError};
 
 /// Task ids Storm sends back for an emit that asked for them.
 pub type TaskIds = SmallVec<[u32; 4]>;

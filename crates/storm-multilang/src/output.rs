@@ -8,9 +8,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::emit::{Emit, EmitToken, NewMessageId, Values};
 use crate::json;
-use crate::message::TupleId;
+use crate::{Emit, EmitToken, NewMessageId, TupleId, Values};
 
 /// Moves the queued log records into `out` as `log` commands in `format`.
 #[inline]
@@ -170,6 +169,13 @@ impl<W: Write> Output<W> {
             buf: Vec::with_capacity(64 << 10),
             format: Format::Json,
         }
+    }
+
+    /// Moves the queued log records in after everything else, then writes it all out: before
+    /// a read that could block, after a `sync`, at the end.
+    pub(crate) fn flush_all(&mut self) -> io::Result<()> {
+        drain_logs(&mut self.buf, self.format);
+        self.flush()
     }
 
     pub(crate) fn flush(&mut self) -> io::Result<()> {

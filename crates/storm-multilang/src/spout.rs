@@ -5,13 +5,14 @@ use std::io::{self, Read, Write};
 
 use serde::Serialize;
 
+use crate::answer::Answer;
 use crate::codec::{Codec, Json, Smb1};
-use crate::connection::{report, report_oversized, start_failed, After, Connection, Session};
-use crate::emit::{Emit, EmitToken, NewMessageId, Values};
+use crate::connection::{After, Connection};
 use crate::frame::Frame;
-use crate::message::{Command, Incoming, MessageId, Setup};
-use crate::output::{encode, Emitter, Format, MetricError};
-use crate::Error;
+use crate::output::{encode, Emitter, Format};
+use crate::{
+    Command, Emit, EmitToken, Error, Incoming, MessageId, MetricError, NewMessageId, Setup, Values,
+};
 
 /// A spout: the source of a topology's tuples.
 ///
@@ -126,37 +127,35 @@ pub fn run_spout_io<S: Spout, R: Read, W: Write>(
     }
 }
 
-/// Calls the spout's `open`; on error the message has been reported (to `buf` and stderr).
+/// Calls the spout's `open`; on error the message has been reported (to the answer and
+/// stderr).
 pub(crate) fn open<S: Spout, C: Codec>(
     spout: &mut S,
     setup: &Setup,
-    session: &mut Session,
-    buf: &mut Vec<u8>,
+    mut answer: Answer<'_, C>,
 ) -> Result<(), String> {
     let mut out = SpoutOutput {
-        emitter: session.emitter(buf, C::FORMAT),
+        emitter: answer.emitter(),
     };
     spout
         .open(setup, &mut out)
-        .map_err(|e| start_failed::<C>(buf, &session.name, "open", e))
+        .map_err(|e| answer.start_failed("open", e))
 }
 
-/// Handles one message from Storm: everything it answers goes to `buf`, and
-/// [`After::FlushNow`] once it ends with the `sync` Storm waits for. The in-process test
-/// harness ([`crate::testing`]) calls this too.
+/// Handles one message from Storm, answering through `answer`, and [`After::FlushNow`] once
+/// the answer ends with the `sync` Storm waits for. The in-process driver ([`crate::embed`])
+/// and the test harness ([`crate::testing`]) call this too.
 pub(crate) fn step<S: Spout, C: Codec>(
     spout: &mut S,
-    session: &mut Session,
-    buf: &mut Vec<u8>,
+    mut answer: Answer<'_, C>,
     frame: Frame<'_>,
     limit: usize,
 ) -> After {
-    let format = C::FORMAT;
     let bytes = match frame {
         Frame::Oversized { len, .. } => {
-            report_oversized::<C>(buf, &session.name, len, limit);
+            answer.report_oversized(len, limit);
             // Storm waits for an answer to whatever it sent.
-            C::sync(buf);
+            answer.sync();
             return After::FlushNow;
         }
         Frame::Message(bytes) => bytes,
@@ -165,9 +164,9 @@ pub(crate) fn step<S: Spout, C: Codec>(
     let (result, emit_error) = match C::parse(bytes) {
         Ok(Incoming::TaskIds(ids)) => {
             // Task ids answer an emit; Storm waits for nothing here, so no sync.
-            if let Some(token) = session.answered_emit::<C>(buf, &ids) {
+            if let Some(token) = answer.answered_emit(&ids) {
                 let mut out = SpoutOutput {
-                    emitter: session.emitter(buf, format),
+                    emitter: answer.emitter(),
                 };
                 spout.task_ids(token, &ids, &mut out);
             }
@@ -175,7 +174,7 @@ pub(crate) fn step<S: Spout, C: Codec>(
         }
         Ok(Incoming::Command(c)) => {
             let mut out = SpoutOutput {
-                emitter: session.emitter(buf, format),
+                emitter: answer.emitter(),
             };
             let result = match c {
                 Command::Next => hook("next", spout.next(&mut out)),
@@ -196,13 +195,12 @@ pub(crate) fn step<S: Spout, C: Codec>(
             (Err(e), None)
         }
     };
-    crate::output::drain_logs(buf, format);
     if let Err(e) = result {
-        report::<C>(buf, &session.name, &e);
+        answer.report(&e);
     }
     if let Some(e) = emit_error {
-        report::<C>(buf, &session.name, &e);
+        answer.report(&e);
     }
-    C::sync(buf);
+    answer.sync();
     After::FlushNow
 }

@@ -48,14 +48,13 @@ use log::{Level, LevelFilter};
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::bolt::{self, Bolt};
+use crate::answer::{Answer, Session};
+use crate::bolt;
 use crate::codec::Json;
-use crate::connection::Session;
 use crate::frame::{Frame, DEFAULT_MAX_MESSAGE};
 use crate::logger::{self, Capture};
-use crate::message::Setup;
-use crate::output::Format;
-use crate::spout::{self, Spout};
+use crate::spout;
+use crate::{Bolt, Setup, Spout};
 
 /// One command the component sent, decoded.
 #[derive(Debug, Clone, PartialEq)]
@@ -276,7 +275,7 @@ impl Wire {
     fn new(setup: &Setup) -> Self {
         // Every level, so tests can assert on debug records too.
         logger::init(LevelFilter::Trace);
-        let mut session = Session::new();
+        let mut session = Session::default();
         session.name_after(setup);
         Wire {
             session,
@@ -285,9 +284,13 @@ impl Wire {
         }
     }
 
-    /// Decodes everything sent since the last call.
+    /// The answer to one message (or to `prepare` / `open`), as the runner gets it.
+    fn answer(&mut self) -> Answer<'_, Json> {
+        Answer::new(&mut self.session, &mut self.buf)
+    }
+
+    /// Decodes everything sent since the last call: each answer, ended, holds its log records.
     fn reply(&mut self) -> Reply {
-        crate::output::drain_logs(&mut self.buf, Format::Json);
         let text = String::from_utf8_lossy(&self.buf).into_owned();
         self.buf.clear();
         let sent = text
@@ -380,7 +383,7 @@ impl<B: Bolt> BoltHarness<B> {
     /// sent (the error report).
     pub fn start(mut bolt: B, setup: &Setup) -> Result<Self, Reply> {
         let mut wire = Wire::new(setup);
-        let r = bolt::prepare::<B, Json>(&mut bolt, setup, &mut wire.session, &mut wire.buf);
+        let r = bolt::prepare::<B, Json>(&mut bolt, setup, wire.answer());
         let prepared = wire.reply();
         match r {
             Ok(()) => Ok(BoltHarness {
@@ -445,8 +448,7 @@ impl<B: Bolt> BoltHarness<B> {
     pub fn raw(&mut self, message: &[u8]) -> Reply {
         bolt::step::<B, Json>(
             &mut self.bolt,
-            &mut self.wire.session,
-            &mut self.wire.buf,
+            self.wire.answer(),
             Frame::Message(message),
             DEFAULT_MAX_MESSAGE,
         );
@@ -540,7 +542,7 @@ impl<S: Spout> SpoutHarness<S> {
     /// Opens the spout with this setup; on failure, what the runner sent.
     pub fn start(mut spout: S, setup: &Setup) -> Result<Self, Reply> {
         let mut wire = Wire::new(setup);
-        let r = spout::open::<S, Json>(&mut spout, setup, &mut wire.session, &mut wire.buf);
+        let r = spout::open::<S, Json>(&mut spout, setup, wire.answer());
         let opened = wire.reply();
         match r {
             Ok(()) => Ok(SpoutHarness {
@@ -593,8 +595,7 @@ impl<S: Spout> SpoutHarness<S> {
     pub fn raw(&mut self, message: &[u8]) -> Reply {
         spout::step::<S, Json>(
             &mut self.spout,
-            &mut self.wire.session,
-            &mut self.wire.buf,
+            self.wire.answer(),
             Frame::Message(message),
             DEFAULT_MAX_MESSAGE,
         );
@@ -755,6 +756,33 @@ mod tests {
     fn a_failing_prepare_is_an_error_reply() {
         let err = BoltHarness::start(Failing, &setup(json!({"need": "x"}), "b", 2)).unwrap_err();
         assert_eq!(err.errors(), ["prepare failed: no Some(\"x\")"]);
+    }
+
+    struct LogsThenFails;
+
+    impl Bolt for LogsThenFails {
+        type Error = String;
+        fn prepare(&mut self, _setup: &Setup, _out: &mut BoltOutput<'_>) -> Result<(), String> {
+            log::warn!("about to fail");
+            Err("no".into())
+        }
+        fn process(&mut self, _t: &Tuple<'_>, _out: &mut BoltOutput<'_>) -> Result<(), String> {
+            Ok(())
+        }
+    }
+
+    /// Regression: a failing `prepare`'s report went out before the records it had logged,
+    /// where a failing tuple's goes out after them.
+    #[test]
+    fn a_failing_prepare_reports_after_its_log_records() {
+        let err = BoltHarness::start(LogsThenFails, &setup(json!({}), "b", 1)).unwrap_err();
+        assert_eq!(
+            err.sent,
+            [
+                Sent::Log(Level::Warn, "about to fail".into()),
+                Sent::Error("prepare failed: no".into()),
+            ]
+        );
     }
 
     struct Ids;

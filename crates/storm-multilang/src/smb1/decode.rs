@@ -6,11 +6,10 @@ use std::borrow::Cow;
 use smallvec::SmallVec;
 
 use super::{SETUP, SPOUT_CMD, TASK_IDS, TUPLE};
-use crate::error::MessageError;
-use crate::message::{Command, Incoming, MessageId, TaskIds, Tuple, TupleId, TupleValues};
 use crate::smb1_value::{
     T_BYTES, T_FALSE, T_FLOAT, T_INT, T_JSON, T_LIST, T_MAP, T_NULL, T_STR, T_TRUE,
 };
+use crate::{Command, Incoming, MessageError, MessageId, TaskIds, Tuple, TupleId, TupleValues};
 
 /// Deepest nesting of lists and maps accepted in a value.
 const MAX_DEPTH: u32 = 128;

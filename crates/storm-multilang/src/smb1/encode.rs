@@ -4,9 +4,9 @@ use serde::Serialize;
 
 use super::ser::{put_str, Smb1Error, Smb1Serializer};
 use super::{ACK, EMIT, ERROR, FAIL, LOG, METRICS, PID, SYNC};
-use crate::emit::{Anchors, Emit, NewMessageId};
-use crate::message::TupleId;
+use crate::emit::Anchors;
 use crate::smb1_value::{T_INT, T_STR};
+use crate::{Emit, NewMessageId, TupleId};
 
 /// Opens a frame: its length is patched in by [`close`].
 fn open(out: &mut Vec<u8>, kind: u8) -> usize {
@@ -76,7 +76,7 @@ pub(crate) fn metrics<P: Serialize + ?Sized>(
     Ok(())
 }
 
-pub(crate) fn emit<V: crate::emit::Values + ?Sized>(
+pub(crate) fn emit<V: crate::Values + ?Sized>(
     out: &mut Vec<u8>,
     opts: &Emit<'_>,
     input: Option<TupleId<'_>>,

@@ -467,7 +467,7 @@ impl Smb1Serializer<'_> {
 
 /// The bytes `v` is written as, as the values of an emit (count and items).
 #[cfg(test)]
-pub(super) fn values(v: impl crate::emit::Values) -> Vec<u8> {
+pub(super) fn values(v: impl crate::Values) -> Vec<u8> {
     let mut out = Vec::new();
     v.serialize_values(Smb1Serializer {
         out: &mut out,
