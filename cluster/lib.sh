@@ -17,19 +17,22 @@ CL_DIR=${CL_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}
 CL_PGIDS=()          # process groups we started (one per daemon)
 CL_WORK=""
 CL_HEAP=${CL_HEAP:-512m}
+# The address every daemon binds and names itself by: loopback on one node; the multinode part
+# (nodes.sh) sets it to node 0's address on the nodes' bridge before cl_init.
+CL_HOST=${CL_HOST:-127.0.0.1}
 # The SMB1 multilang serializer (docs/binary-protocol.md) in java-topology's jar: the fault runs and
 # the soak run once with Storm's JSON and once with this as topology.multilang.serializer.
 CL_BINARY_SERIALIZER=${CL_BINARY_SERIALIZER:-io.stormnative.BinarySerializer}
 
 cl_log() { printf '%s cluster: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
-# N free TCP ports on 127.0.0.1 (held open together while chosen, so they are distinct).
+# N free TCP ports on $CL_HOST (held open together while chosen, so they are distinct).
 cl_free_ports() {
-  python3 - "$1" <<'EOF'
+  python3 - "$1" "$CL_HOST" <<'EOF'
 import socket, sys
 socks = []
 for _ in range(int(sys.argv[1])):
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); socks.append(s)
+    s = socket.socket(); s.bind((sys.argv[2], 0)); socks.append(s)
 print(" ".join(str(s.getsockname()[1]) for s in socks))
 EOF
 }
@@ -52,10 +55,10 @@ cl_init() {
   read -r CL_ZK_PORT CL_NIMBUS_PORT CL_SUP_PORT CL_SLOT1 CL_SLOT2 < <(cl_free_ports 5)
   cat >"$STORM_HOME/conf/storm.yaml" <<EOF
 # written by cluster/lib.sh: everything on loopback, everything under $CL_WORK
-storm.zookeeper.servers: ["127.0.0.1"]
+storm.zookeeper.servers: ["$CL_HOST"]
 storm.zookeeper.port: $CL_ZK_PORT
-storm.local.hostname: "127.0.0.1"
-nimbus.seeds: ["127.0.0.1"]
+storm.local.hostname: "$CL_HOST"
+nimbus.seeds: ["$CL_HOST"]
 nimbus.thrift.port: $CL_NIMBUS_PORT
 supervisor.thrift.port: $CL_SUP_PORT
 supervisor.slots.ports: [$CL_SLOT1, $CL_SLOT2]
@@ -72,10 +75,12 @@ executor.metrics.frequency.secs: 2
 ui.disable.http.binding: true
 logviewer.disable.http.binding: true
 EOF
+  # more settings from the caller (the multinode part's), one YAML line each
+  [[ -n ${CL_EXTRA_YAML:-} ]] && printf '%s\n' "$CL_EXTRA_YAML" >>"$STORM_HOME/conf/storm.yaml"
   cat >"$CL_WORK/zk/zoo.cfg" <<EOF
 dataDir=$CL_WORK/zk/data
 clientPort=$CL_ZK_PORT
-clientPortAddress=127.0.0.1
+clientPortAddress=$CL_HOST
 tickTime=2000
 maxClientCnxns=0
 admin.enableServer=false
@@ -99,11 +104,11 @@ cl_daemon() {
   cl_log "started $name (pid/pgid $pid)"
 }
 
-# cl_wait_port PORT SECS: until something accepts on 127.0.0.1:PORT
+# cl_wait_port PORT SECS: until something accepts on $CL_HOST:PORT
 cl_wait_port() {
   local i
   for ((i = 0; i < $2 * 2; i++)); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    (exec 3<>"/dev/tcp/$CL_HOST/$1") 2>/dev/null && return 0
     sleep 0.5
   done
   return 1

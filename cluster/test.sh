@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The native components on a real Storm 2.8.4 cluster on this machine (ZooKeeper, Nimbus, one
-# Supervisor with 2 slots, from Maven Central jars), submitted the way `storm jar` does it.
+# Supervisor with 2 slots, from Maven Central jars), submitted the way `storm jar` does it; the
+# part multinode adds two more nodes, each a network namespace with its own Supervisor (nodes.sh).
 # Prints one line per check and finally `cluster: N passed, M failed`; exits non-zero on failure.
 #
 #   cluster/test.sh                    everything (11-14 min on 2 cores in the README's runs, builds included, 60 s soak)
 #   CLUSTER_SOAK_SECS=600 cluster/test.sh   a longer soak
-#   CLUSTER_ONLY="java faults" cluster/test.sh   some parts: java clojure faults soak inproc broken
+#   CLUSTER_ONLY="java faults" cluster/test.sh   some parts: java clojure faults soak inproc broken multinode
 #
 # Environment:
 #   CLUSTER_SOAK_SECS    soak length in seconds (default 60, for CI; the README's manual run uses 600)
@@ -17,7 +18,10 @@
 #   CL_BINARY_SERIALIZER the SMB1 serializer class for the fault and soak runs (lib.sh's default)
 #   JAVA_TOPOLOGY_JAR    use this jar instead of building java-topology (in a copy, under the work dir)
 #   CLOJURE_UBERJAR      use this uberjar instead of building clojure-topology (in a copy)
-#   CLUSTER_NETNS=0      do not run the cluster in its own network namespace (see README)
+#   CLUSTER_NETNS=0      do not run the cluster in its own network namespace (see README; the
+#                        multinode part needs it)
+#   CLUSTER_NODES        nodes of the multinode part (default 3: node 0 and two more, nodes.sh)
+#   CLUSTER_NODE_RUNS    the multinode part's runs (default "kill cut rebalance", multinode.sh)
 #   CL_KEEP=1            keep the cluster's work dir (logs) after the run
 set -uo pipefail
 
@@ -27,7 +31,7 @@ SOAK_SECS=${CLUSTER_SOAK_SECS:-60}
 FAULT_TAIL=${CLUSTER_FAULT_TAIL_SECS:-25}
 FAULT_SUBPROCESS_TIMEOUT=${CLUSTER_FAULT_SUBPROCESS_TIMEOUT_SECS:-25}
 RUN_N=${CLUSTER_RUN_N:-3000}
-ONLY=${CLUSTER_ONLY:-java clojure faults soak inproc broken}
+ONLY=${CLUSTER_ONLY:-java clojure faults soak inproc broken multinode}
 BUILD=${CLUSTER_BUILD_DIR:-$CL_DIR/target/build}
 BINARIES="sentence-spout split-bolt count-bolt"
 
@@ -111,6 +115,8 @@ fi
 # ---------------------------------------------------------------------------------------------
 # shellcheck source=lib.sh
 source "$CL_DIR/lib.sh"
+# shellcheck source=nodes.sh
+source "$CL_DIR/nodes.sh"
 PASSED=0
 FAILED=0
 check() { # check DESCRIPTION COMMAND...
@@ -142,6 +148,7 @@ finish() {
       printf '%s %s; ' "$p" "$({ tr '\0' ' ' <"/proc/$p/cmdline"; } 2>/dev/null | cut -c1-80)"; done)"
   fi
   cl_stop_kill
+  nodes_clean
   left=$(cl_leftovers)
   [[ -z $left ]] || fail "stop: processes survived KILL: $(tr '\n' ' ' <<<"$left")"
   ((rc != 0 && FAILED == 0)) && FAILED=1
@@ -153,8 +160,19 @@ trap finish EXIT
 trap 'trap "" INT TERM; say "interrupted"; exit 130' INT TERM
 
 T0=$(date +%s)
-cl_init || exit 1
 if ip -o addr 2>/dev/null | grep -vq ' lo '; then NETNOTE="host network"; else NETNOTE="private netns, loopback only"; fi
+if want multinode; then
+  # every node, node 0 included, on the nodes' bridge (nodes.sh): node 0's daemons bind its address
+  [[ $NETNOTE != "host network" ]] || { say "multinode: needs the private network namespace (not CLUSTER_NETNS=0)"; exit 1; }
+  nodes_bridge || { say "multinode: cannot create the nodes' bridge"; exit 1; }
+  NETNOTE="private netns, bridge $NODES_NET.0/24 for ${CLUSTER_NODES:-3} nodes"
+  # Nimbus' blacklist keeps a node that failed 3 times in 300 s out of scheduling for 30 minutes
+  # (Storm's defaults): here the window and the pause are 30 s, so that the node a run killed or
+  # cut is used again by the next run
+  CL_EXTRA_YAML="blacklist.scheduler.tolerance.time.secs: 30
+blacklist.scheduler.resume.time.secs: 30"
+fi
+cl_init || exit 1
 say "network: $NETNOTE"
 cl_start || { tail -5 "$CL_LOGS"/*.log; exit 1; }
 pass "cluster up in $(($(date +%s) - T0)) s: zookeeper, nimbus, supervisor (2 slots) from Maven jars ($NETNOTE)"
@@ -213,12 +231,13 @@ comp_procs() {
     exe=$(readlink "/proc/$p/exe" 2>/dev/null) || continue
     name=${exe##*/}; name=${name% (deleted)}
     [[ " $BINARIES " == *" $name "* ]] || continue
-    # ours only (on the host network other clusters' components may be running): cwd under our storm-local
-    [[ $(readlink "/proc/$p/cwd" 2>/dev/null) == "$CL_LOCAL/supervisor/stormdist/${1:-}"* ]] && echo "$p $name"
+    # ours only (on the host network other clusters' components may be running): cwd under a
+    # storm-local of ours (node 0's, or another node's: nodes.sh)
+    [[ $(readlink "/proc/$p/cwd" 2>/dev/null) == "$CL_WORK/"*"storm-local/supervisor/stormdist/${1:-}"* ]] && echo "$p $name"
   done
 }
 count_procs() { comp_procs "$1" | awk -v n="$2" '$2 == n' | wc -l; }
-worker_log() { cat "$CL_LOGS"/workers-artifacts/"$1"/*/worker.log 2>/dev/null; }
+worker_log() { cat "$CL_LOGS"/workers-artifacts/"$1"/*/worker.log "$CL_WORK"/node*/logs/workers-artifacts/"$1"/*/worker.log 2>/dev/null; }
 
 # check_extracted TOPO_ID NAME: every component runs from the extracted jar in a worker JVM
 check_extracted() {
@@ -383,4 +402,15 @@ if want inproc; then
   clear_topologies
 fi
 want broken && { . "$CL_DIR/broken.sh"; clear_topologies; }
+if want multinode; then
+  . "$CL_DIR/multinode.sh"
+  if nodes_up; then
+    runs=" ${CLUSTER_NODE_RUNS:-kill cut rebalance} "
+    [[ $runs == *" kill "* ]] && { run_nodes json kill; clear_topologies; }
+    [[ $runs == *" cut "* ]] && { run_nodes smb1 cut -c "topology.multilang.serializer=$CL_BINARY_SERIALIZER"; clear_topologies; }
+    [[ $runs == *" rebalance "* ]] && { run_rebalance; clear_topologies; }
+  else
+    fail "multinode: $NODES nodes did not come up"
+  fi
+fi
 say "checks done in $(($(date +%s) - T0)) s"

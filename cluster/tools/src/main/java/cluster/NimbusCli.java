@@ -9,6 +9,7 @@ import org.apache.storm.generated.ExecutorSummary;
 import org.apache.storm.generated.KillOptions;
 import org.apache.storm.generated.Nimbus;
 import org.apache.storm.generated.NotAliveException;
+import org.apache.storm.generated.RebalanceOptions;
 import org.apache.storm.generated.TopologyInfo;
 import org.apache.storm.generated.TopologySummary;
 import org.apache.storm.utils.NimbusClient;
@@ -23,6 +24,8 @@ import org.apache.storm.utils.Utils;
  * NimbusCli info NAME                  status S / worker HOST:PORT / stat COMPONENT KEY N / error COMPONENT HOST:PORT TEXT
  * NimbusCli kill NAME WAIT_SECS        killed NAME
  * NimbusCli deactivate NAME            deactivated NAME (the spouts get deactivate, no more nextTuple)
+ * NimbusCli rebalance NAME WAIT_SECS WORKERS [COMPONENT=EXECUTORS]...
+ *                                      rebalanced NAME (what {@code storm rebalance NAME -w -n -e} does)
  * NimbusCli supervisors                supervisors N slots N used N
  * </pre>
  * stat keys: emitted, acked, failed, executed (all-time totals over the component's executors).
@@ -62,7 +65,19 @@ public final class NimbusCli {
                     nimbus.deactivate(args[1]);
                     System.out.println("deactivated " + args[1]);
                 }
-                default -> throw new IllegalArgumentException("list | info NAME | kill NAME SECS | deactivate NAME | supervisors");
+                case "rebalance" -> {
+                    RebalanceOptions opts = new RebalanceOptions();
+                    opts.set_wait_secs(Integer.parseInt(args[2]));
+                    opts.set_num_workers(Integer.parseInt(args[3]));
+                    for (int i = 4; i < args.length; i++) {
+                        String[] kv = args[i].split("=", 2);
+                        opts.put_to_num_executors(kv[0], Integer.parseInt(kv[1]));
+                    }
+                    nimbus.rebalance(args[1], opts);
+                    System.out.println("rebalanced " + args[1]);
+                }
+                default -> throw new IllegalArgumentException(
+                    "list | info NAME | kill NAME SECS | deactivate NAME | rebalance NAME SECS WORKERS [C=N]... | supervisors");
             }
         }
     }

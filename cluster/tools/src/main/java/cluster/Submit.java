@@ -21,11 +21,12 @@ import org.apache.storm.tuple.Fields;
  * test needs to read results from outside the worker.
  *
  * <pre>
- * Submit NAME [--bridge host|stock|inproc] [--workers N] [--splits N] [--counters N] [--sink DIR]
+ * Submit NAME [--bridge host|stock|inproc] [--workers N] [--splits N] [--split-tasks N] [--counters N] [--sink DIR]
  *             [--acklog DIR] [--gate DIR] [--broken crash|missing] [-c KEY=VALUE]...
  *   --bridge B     the JVM side of every component: host (storm-native's MultilangSpout/MultilangBolt,
  *                  the default unless -Dwordcount.bridge says otherwise), stock (Storm's
  *                  ShellSpout/ShellBolt) or inproc (InProcessSpout/InProcessBolt: the libraries)
+ *   --split-tasks N  split-bolt's tasks (default: its executors): room for a rebalance to add executors
  *   --sink DIR     a CountSink after count-bolt (fields grouping on word) writing final counts to DIR
  *   --acklog DIR   the AckLog task hook: every spout ack/fail to a file in DIR
  *   --gate DIR     a crash-gate (cluster/crash-gate, in-process, as many tasks as count-bolt)
@@ -47,6 +48,7 @@ public final class Submit {
         String name = null;
         int workers = 1;
         int splits = 2;
+        int splitTasks = 0;
         int counters = 2;
         String sink = null;
         String acklog = null;
@@ -58,6 +60,7 @@ public final class Submit {
             switch (args[i]) {
                 case "--workers" -> workers = Integer.parseInt(args[++i]);
                 case "--splits" -> splits = Integer.parseInt(args[++i]);
+                case "--split-tasks" -> splitTasks = Integer.parseInt(args[++i]);
                 case "--counters" -> counters = Integer.parseInt(args[++i]);
                 case "--sink" -> sink = args[++i];
                 case "--acklog" -> acklog = args[++i];
@@ -94,7 +97,9 @@ public final class Submit {
         // WordCount.builder's wiring, with the split-bolt above
         TopologyBuilder builder = new TopologyBuilder();
         builder.setSpout(WordCount.SPOUT, SentenceSpout.on(bridge, Variant.NATIVE), 1);
-        builder.setBolt(WordCount.SPLIT, split, splits).shuffleGrouping(WordCount.SPOUT);
+        // more tasks than executors leave room for `storm rebalance -e split-bolt=N` (up to the tasks)
+        builder.setBolt(WordCount.SPLIT, split, splits).setNumTasks(Math.max(splits, splitTasks))
+            .shuffleGrouping(WordCount.SPOUT);
         String counted = WordCount.SPLIT;
         if (gate != null) {
             // between split-bolt and count-bolt, on the fields grouping: every gate task gets words
