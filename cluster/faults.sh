@@ -21,6 +21,17 @@
 # process never changed, and the number of replays (the spout's emits beyond N, Nimbus stats) is
 # the number of `fail`s (AckLog).
 
+# faults_drain COUNTER: after deactivate, until COUNTER (a function printing acks so far) has not
+# moved for 15 s (more than the message timeout), at most 180 s
+faults_drain() {
+  local last_n=-1 still=0 counter=$1
+  drained() {
+    local n; n=$($counter)
+    if ((n == last_n)); then still=$((still + 2)); else still=0; last_n=$n; fi
+    ((still >= 15))
+  }
+  wait_for 180 drained || say "$FT: acks still moving 180 s after deactivate"
+}
 faults_acked() { cat "${1:-$ACKDIR}"/acks-*.log 2>/dev/null | awk '$1 == "A" {print $2}' | sort -u | wc -l; }
 faults_procs_ok() {
   (($(count_procs "$ID" sentence-spout) == 1 && $(count_procs "$ID" split-bolt) == 2 &&
@@ -110,13 +121,7 @@ faults_finish() {
   fi
   cl_nimbus deactivate "$name" >/dev/null
   say "$FT: deactivated at $(faults_acked) acked"
-  local last_n=-1 still=0
-  drained() {
-    local n; n=$(faults_acked)
-    if ((n == last_n)); then still=$((still + 2)); else still=0; last_n=$n; fi
-    ((still >= 15))
-  }
-  wait_for 180 drained || say "$FT: acks still moving 180 s after deactivate"
+  faults_drain faults_acked
   local total uniq fails lo hi incarnations
   read -r total uniq fails lo hi < <(cat "$ACKDIR"/acks-*.log | awk '
     $1 == "A" {a++; if (!seen[$2]++) u++; if (lo == "" || $2 < lo) lo = $2; if ($2 > hi) hi = $2}

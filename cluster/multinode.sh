@@ -234,13 +234,7 @@ run_rebalance() {
   local pace_after; pace_after=$(nodes_acks_in 10 rb_acks)
   say "$FT: pace before the rebalance $pace_before/s, after it $pace_after/s"
   cl_nimbus deactivate "$name" >/dev/null
-  local last_n=-1 still=0
-  drained() {
-    local n; n=$(rb_acks)
-    if ((n == last_n)); then still=$((still + 2)); else still=0; last_n=$n; fi
-    ((still >= 15))
-  }
-  wait_for 180 drained || say "$FT: acks still moving 180 s after deactivate"
+  faults_drain rb_acks
   # per spout process (acks-TIME-PID-taskN.log, in the order they started): A and F lines. The
   # last one ran to the end and was drained: ids 1..N all acked. One whose worker the rebalance
   # stopped kept its tuples in flight when it went (Storm activates the old spout again for a
