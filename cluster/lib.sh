@@ -90,14 +90,19 @@ EOF
   cl_log "work dir $CL_WORK; zookeeper :$CL_ZK_PORT nimbus :$CL_NIMBUS_PORT supervisor :$CL_SUP_PORT slots :$CL_SLOT1 :$CL_SLOT2"
 }
 
+# cl_jvm CONF_DIR LOG_DIR NAME: sets CL_JVM to a daemon's java command (Storm's lib/ and CONF_DIR
+# on the classpath, its log LOG_DIR/NAME.log); lib.sh's daemons and nodes.sh's Supervisors use it.
+cl_jvm() {
+  CL_JVM=(java -Xmx"$CL_HEAP" -XX:+UseSerialGC -cp "$STORM_HOME/lib/*:$1" -Dstorm.home="$STORM_HOME"
+    -Dstorm.log.dir="$2" -Dlogfile.name="$3.log" -Dlog4j.configurationFile="$STORM_HOME/log4j2/cluster.xml"
+    -Djava.net.preferIPv4Stack=true -Dzookeeper.admin.enableServer=false)
+}
+
 # cl_daemon NAME MAIN [ARGS...]: a daemon JVM in a new session (own process group), log in $CL_LOGS.
 cl_daemon() {
   local name=$1 main=$2; shift 2
-  setsid java -Xmx"$CL_HEAP" -XX:+UseSerialGC -cp "$STORM_HOME/lib/*:$STORM_HOME/conf" \
-    -Dstorm.home="$STORM_HOME" -Dstorm.log.dir="$CL_LOGS" -Dlogfile.name="$name.log" \
-    -Dlog4j.configurationFile="$STORM_HOME/log4j2/cluster.xml" -Djava.net.preferIPv4Stack=true \
-    -Dzookeeper.admin.enableServer=false \
-    "$main" "$@" >"$CL_LOGS/$name.out" 2>&1 </dev/null &
+  cl_jvm "$STORM_HOME/conf" "$CL_LOGS" "$name"
+  setsid "${CL_JVM[@]}" "$main" "$@" >"$CL_LOGS/$name.out" 2>&1 </dev/null &
   local pid=$!
   CL_PGIDS+=("$pid")
   eval "CL_PID_${name}=$pid"

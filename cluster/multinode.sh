@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # Sourced by test.sh: the native word count on three nodes (nodes.sh), under storm-native's host.
-# Two runs, each with the accounting of the fault runs (faults.sh: AckLog, faults_finish):
+# Two fault runs, each with the accounting of the fault runs of faults.sh (AckLog, faults_finish),
+# then a rebalance (run_rebalance, below):
 #
 #   nodes[json]  3 workers spread over the nodes; a whole node other than node 0 (which holds
 #                ZooKeeper and Nimbus) and other than the spout's is killed (kill -9 of its
@@ -28,16 +29,34 @@ nodes_acks_in() { local a b c=${2:-faults_acked}; a=$($c); sleep "$1"; b=$($c); 
 # acks in the AckLog, all spout processes together (ids start again at 1 in a new one)
 rb_acks() { cat "$ACKDIR"/acks-*.log 2>/dev/null | awk '$1 == "A"' | wc -l; }
 
-nodes_up() {
-  local k i out
-  for ((k = 1; k < NODES; k++)); do node_add "$k" || return 1; done
+# A node the last run faulted is blacklisted by Nimbus for a while after its supervisor is back
+# (test.sh: 30 s windows): wait until it is usable again, so the workers spread over every node.
+nodes_unblacklisted() {
+  [[ -n ${NODES_BACK_AT:-} ]] || return 0
+  local wait=$((NODES_BACK_AT + 75 - $(date +%s)))
+  ((wait > 0)) && { say "$FT: waiting ${wait} s for Nimbus' blacklist to let the restarted node go"; sleep "$wait"; }
+  return 0
+}
+
+# nodes_wait K: until Nimbus lists K supervisors (2 slots each)
+nodes_wait() {
+  local i out
   for ((i = 0; i < 60; i++)); do
     out=$(CL_CLIENT_TIMEOUT=30 cl_nimbus supervisors 2>/dev/null) || true
-    [[ $out == "supervisors $NODES slots $((2 * NODES)) "* ]] && { say "nodes: $out"; return 0; }
+    [[ $out == "supervisors $1 slots $((2 * $1)) "* ]] && { say "nodes: $out"; return 0; }
     sleep 2
   done
-  say "nodes: not every supervisor registered (last: ${out:-nothing})"
+  say "nodes: not $1 supervisors registered (last: ${out:-nothing})"
   return 1
+}
+
+# nodes_up: every node there (a node an earlier run added is kept) and registered
+nodes_up() {
+  local k
+  for ((k = 1; k < NODES; k++)); do
+    [[ -e /run/netns/$(node_ns "$k") ]] || node_add "$k" || return 1
+  done
+  nodes_wait "$NODES"
 }
 
 # run_nodes TAG kill|cut CONF...
@@ -45,12 +64,7 @@ run_nodes() {
   local tag=$1 how=$2; shift 2
   local name=wc-nodes-$tag t0 w k victim="" spread ok=1 bad
   FT="nodes[$tag]"
-  # a node the last run faulted is blacklisted by Nimbus for a while after its supervisor is
-  # back (test.sh: 30 s windows): let it be usable again, so the workers spread over every node
-  if [[ -n ${NODES_BACK_AT:-} ]]; then
-    local wait=$((NODES_BACK_AT + 75 - $(date +%s)))
-    ((wait > 0)) && { say "$FT: waiting ${wait} s for Nimbus' blacklist to let the restarted node go"; sleep "$wait"; }
-  fi
+  nodes_unblacklisted
   say "== $FT: reliable run without limit, 3 workers on $NODES nodes, $how a node, then deactivate"
   ACKDIR=$CL_WORK/acks-nodes-$tag
   t0=$(date +%s)
@@ -71,16 +85,13 @@ run_nodes() {
   while read -r p n; do
     w=$(awk '{print $4}' "/proc/$p/stat")
     k=$(node_of "$p")
-    local want_dir=$CL_LOCAL
-    ((k > 0)) && want_dir=$(node_dir "$k")/storm-local
-    [[ $(readlink "/proc/$p/cwd") == "$want_dir/supervisor/stormdist/$ID/resources" && $(node_of "$w") == "$k" ]] ||
+    [[ $(readlink "/proc/$p/cwd") == "$(node_local "$k")/supervisor/stormdist/$ID/resources" && $(node_of "$w") == "$k" ]] ||
       bad+="$n:$p(node $k, cwd $(readlink "/proc/$p/cwd")) "
   done < <(comp_procs "$ID")
   check "$FT: every child runs from its own node's extracted jar, under a worker of that node${bad:+: $bad}" test -z "$bad"
   for ((k = 0; k < NODES; k++)); do
     [[ -n $(nodes_workers_on "$ID" "$k") ]] || continue
-    local dir=$CL_LOCAL
-    ((k > 0)) && dir=$(node_dir "$k")/storm-local
+    local dir; dir=$(node_local "$k")
     check "$FT: node $k downloaded the jar and extracted resources/ into its own storm.local.dir" \
       test -x "$dir/supervisor/stormdist/$ID/resources/split-bolt" -o -f "$dir/supervisor/stormdist/$ID/resources/split-bolt"
   done
@@ -162,21 +173,19 @@ run_nodes() {
 # run_rebalance: `storm rebalance` under load, on the nodes: 2 workers -> 3, split-bolt 2 -> 4
 # executors (its 4 tasks were there from the start: a rebalance cannot add tasks; a multilang
 # component has a child per task, so the children stay 4 and move with their tasks). Storm
-# deactivates the topology for the wait (15 s, more than the 10 s message timeout), so what is
-# in flight finishes first, then moves executors and restarts the workers whose share changed.
+# deactivates the topology for the wait (15 s, more than the 10 s message timeout), then moves
+# executors and restarts the workers whose share changed; it activates the old spout again for
+# a moment before it stops that spout's worker, so what the old spout emits then goes with it.
 # A spout whose worker restarts is a new sentence-spout process: the ids start again at 1 (its
 # sentences come from memory, not from a durable source), so the accounting is per spout
 # process (AckLog writes one file per spout process): none acked twice; the last process's ids
-# 1..N all acked; a process the rebalance stopped at most its pending window unfinished. Processes: 3 workers, split-bolt in 4 executors (Nimbus), its 4 children and 2
-# count-bolt children each under a worker of the new assignment; every child of a stopped worker
-# gone.
+# 1..N all acked; a process the rebalance stopped at most its pending window unfinished.
+# Processes: 3 workers, split-bolt in 4 executors (Nimbus), its 4 children and 2 count-bolt
+# children each under a worker of the new assignment; every child of a stopped worker gone.
 run_rebalance() {
   local name=wc-nodes-rebalance t0 tr before after
   FT="nodes[rebalance]"
-  if [[ -n ${NODES_BACK_AT:-} ]]; then
-    local wait=$((NODES_BACK_AT + 75 - $(date +%s)))
-    ((wait > 0)) && { say "$FT: waiting ${wait} s for Nimbus' blacklist to let the restarted node go"; sleep "$wait"; }
-  fi
+  nodes_unblacklisted
   say "== $FT: reliable run without limit, 2 workers, then storm rebalance -w 15 -n 3 -e split-bolt=4"
   ACKDIR=$CL_WORK/acks-nodes-rebalance
   t0=$(date +%s)

@@ -19,6 +19,7 @@
 #   node_kill K         kill -9 node K's Supervisor with its whole process group (workers, children)
 #   node_cut K / node_heal K   take node K's link down / up; it keeps running meanwhile
 #   node_of PID         the node (0, 1, ...) whose network namespace process PID is in
+#   node_local K        node K's storm.local.dir
 
 NODES_NET=10.77.0
 NODES_BRIDGE=br-storm
@@ -32,6 +33,8 @@ nodes_bridge() {
 }
 
 node_dir() { echo "$CL_WORK/node$1"; }
+# node K's storm.local.dir (node 0's is lib.sh's)
+node_local() { if ((${1:-0} == 0)); then echo "$CL_LOCAL"; else echo "$(node_dir "$1")/storm-local"; fi; }
 # The namespace's name under /run/netns: that file is on the host's /run even from test.sh's
 # private mount namespace, so it is made unique per run (the work dir's suffix) and removed by
 # nodes_clean.
@@ -72,11 +75,9 @@ node_add() {
 node_start() {
   local k=$1 dir pid
   dir=$(node_dir "$k")
+  cl_jvm "$dir/conf" "$dir/logs" supervisor
   # STORM_CONF_DIR: the conf dir the Supervisor puts on its workers' classpath
-  STORM_CONF_DIR=$dir/conf ip netns exec "$(node_ns "$k")" setsid java -Xmx"$CL_HEAP" -XX:+UseSerialGC \
-    -cp "$STORM_HOME/lib/*:$dir/conf" -Dstorm.home="$STORM_HOME" -Dstorm.conf.file=storm.yaml \
-    -Dstorm.log.dir="$dir/logs" -Dlogfile.name=supervisor.log \
-    -Dlog4j.configurationFile="$STORM_HOME/log4j2/cluster.xml" -Djava.net.preferIPv4Stack=true \
+  STORM_CONF_DIR=$dir/conf ip netns exec "$(node_ns "$k")" setsid "${CL_JVM[@]}" \
     org.apache.storm.daemon.supervisor.Supervisor >"$dir/logs/supervisor.out" 2>&1 </dev/null &
   pid=$!
   disown "$pid" # node_kill's SIGKILL is the test's doing: no "Killed" line from bash

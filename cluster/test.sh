@@ -4,7 +4,7 @@
 # part multinode adds two more nodes, each a network namespace with its own Supervisor (nodes.sh).
 # Prints one line per check and finally `cluster: N passed, M failed`; exits non-zero on failure.
 #
-#   cluster/test.sh                    everything (11-14 min on 2 cores in the README's runs, builds included, 60 s soak)
+#   cluster/test.sh                    everything (about 25 min on 2 cores in the README's runs, builds included, 60 s soak)
 #   CLUSTER_SOAK_SECS=600 cluster/test.sh   a longer soak
 #   CLUSTER_ONLY="java faults" cluster/test.sh   some parts: java clojure faults soak inproc broken multinode
 #
