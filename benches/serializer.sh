@@ -30,6 +30,8 @@ words_variants=${SER_WORDS_VARIANTS-java+words,rust+host+smb1+words,rust+inproc+
 corpus=$PWD/$raw/corpus.txt
 
 cargo xtask dist
+# the Python variants run the sample's scripts on Storm's own storm.py (from its Maven artifact)
+[[ "$variants,$light_variants" != *python* ]] || cargo xtask storm-py
 [ -z "$words_variants" ] || benches/corpus.sh "$corpus"
 # The bench and the library it runs (storm-native: components, BinarySerializer) in the root
 # reactor: cp.txt then names storm-native/target/classes, never a copy in ~/.m2.
