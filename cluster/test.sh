@@ -21,7 +21,8 @@
 #   CLUSTER_NETNS=0      do not run the cluster in its own network namespace (see README; the
 #                        multinode part needs it)
 #   CLUSTER_NODES        nodes of the multinode part (default 3: node 0 and two more, nodes.sh)
-#   CLUSTER_NODE_RUNS    the multinode part's runs (default "kill cut rebalance", multinode.sh)
+#   CLUSTER_NODE_RUNS    the multinode part's runs (default "kill cut rebalance", multinode.sh; "scale": the
+#                        figures of 1, 2 and 3 nodes, scale.sh)
 #   CL_KEEP=1            keep the cluster's work dir (logs) after the run
 set -uo pipefail
 
@@ -404,8 +405,10 @@ fi
 want broken && { . "$CL_DIR/broken.sh"; clear_topologies; }
 if want multinode; then
   . "$CL_DIR/multinode.sh"
+  runs=" ${CLUSTER_NODE_RUNS:-kill cut rebalance} "
+  # the figures of 1, 2 and 3 nodes (not in the default runs): adds the nodes one by one itself
+  [[ $runs == *" scale "* ]] && { . "$CL_DIR/scale.sh"; run_scale; clear_topologies; }
   if nodes_up; then
-    runs=" ${CLUSTER_NODE_RUNS:-kill cut rebalance} "
     [[ $runs == *" kill "* ]] && { run_nodes json kill; clear_topologies; }
     [[ $runs == *" cut "* ]] && { run_nodes smb1 cut -c "topology.multilang.serializer=$CL_BINARY_SERIALIZER"; clear_topologies; }
     [[ $runs == *" rebalance "* ]] && { run_rebalance; clear_topologies; }
