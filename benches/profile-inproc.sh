@@ -8,20 +8,26 @@
 # waiting (park and wake-up). The agent runs from the JVM's start: the other threads' share (JIT,
 # GC, the cluster's daemons) includes start-up, so it is printed apart.
 #
-#   benches/profile-inproc.sh        the sample's sentences and word mode, each java vs rust+inproc (about 5 min)
+#   benches/profile-inproc.sh        the sample's sentences and word mode, each java vs rust+inproc (about 5 min, builds aside)
 #   PROF_WORKLOADS=words benches/profile-inproc.sh
 #
-# Run after benches/serializer.sh (it builds the bench, copies resources/ and fetches the corpus).
-# Writes benches/results/raw/profile-inproc/*.txt (collapsed stacks) and prints the table.
+# Builds what it runs as benches/serializer.sh does (the release components, the bench, the
+# corpus for word mode). Writes benches/results/raw/profile-inproc/*.txt (collapsed stacks) and
+# prints the table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$PWD/benches/results/raw/profile-inproc
 mkdir -p "$out"
+corpus=$PWD/benches/results/raw/corpus.txt
+cargo xtask dist
+[[ " ${PROF_WORKLOADS:-sample words} " != *" words "* ]] || benches/corpus.sh "$corpus"
+mvn -B -q -pl benches/e2e -am compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+rm -rf benches/e2e/target/classes/resources
+cp -a multilang/resources benches/e2e/target/classes/resources
 mvn -B -q dependency:copy -Dartifact=tools.profiler:async-profiler:4.1 -DoutputDirectory="$out"
-(cd "$out" && unzip -o -q async-profiler-4.1.jar linux-x64/libasyncProfiler.so)
+(cd "$out" && jar xf async-profiler-4.1.jar linux-x64/libasyncProfiler.so) # the JDK's jar: no unzip needed
 agent=$out/linux-x64/libasyncProfiler.so
 cp="benches/e2e/target/classes:$(cat benches/e2e/target/cp.txt)"
-corpus=$PWD/benches/results/raw/corpus.txt
 for workload in ${PROF_WORKLOADS:-sample words}; do
   for v in java rust+inproc; do
     args=(inputs=sample)
