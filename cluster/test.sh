@@ -12,6 +12,8 @@
 #   CLUSTER_SOAK_SECS    soak length in seconds (default 60, for CI; the README's manual run uses 600)
 #   CLUSTER_FAULT_TAIL_SECS  how long a fault run goes on undisturbed after its last fault, before
 #                        it is deactivated and drained (default 25: more than 2x the 10 s timeout)
+#   CLUSTER_FAULT_RUNS   the fault runs of part faults (default "json smb1")
+#   CLUSTER_FAULT_REPEAT run them this many times in one cluster, stopping after a failed round (default 1)
 #   CLUSTER_FAULT_SUBPROCESS_TIMEOUT_SECS  topology.subprocess.timeout.secs of the fault runs: how long
 #                        the SIGSTOPped child goes unnoticed (default 25; see README, check 3)
 #   CLUSTER_RUN_N        sentences in the java/clojure counting runs (default 3000)
@@ -386,12 +388,22 @@ submit_tool() {
 
 . "$CL_DIR/faults.sh"
 if want faults; then
-  run_faults json split-bolt
-  clear_topologies
-  # The SMB1 run SIGSTOPs a count-bolt again: the spout stall seen once after it (issue 18, on the
-  # host before 4f873a5 and baf64ca) did not come back in the runs of cluster/README "Known limits".
-  run_faults smb1 count-bolt -c "topology.multilang.serializer=$CL_BINARY_SERIALIZER"
-  clear_topologies
+  # CLUSTER_FAULT_RUNS picks the runs, CLUSTER_FAULT_REPEAT repeats them in the same cluster until
+  # one fails (to hunt an intermittent failure with CL_KEEP=1); repeats are tagged json-2, smb1-2...
+  for ((rep = 1; rep <= ${CLUSTER_FAULT_REPEAT:-1}; rep++)); do
+    sfx=$( ((rep > 1)) && echo "-$rep")
+    failed_before=$FAILED
+    for run in ${CLUSTER_FAULT_RUNS:-json smb1}; do
+      case $run in
+        json) run_faults "json$sfx" split-bolt ;;
+        # the SMB1 run SIGSTOPs a count-bolt (the spout stall of issue 18 came after that fault)
+        smb1) run_faults "smb1$sfx" count-bolt -c "topology.multilang.serializer=$CL_BINARY_SERIALIZER" ;;
+        *) fail "CLUSTER_FAULT_RUNS: no fault run '$run' (json, smb1)" ;;
+      esac
+      clear_topologies
+    done
+    ((FAILED > failed_before)) && break
+  done
 fi
 . "$CL_DIR/soak.sh"
 want soak && { run_soak json smb1; clear_topologies; }
