@@ -242,8 +242,15 @@ run_rebalance() {
     test -z "$bad" -a "$gone" -gt 0
   local pace_after; pace_after=$(nodes_acks_in 10 rb_acks)
   say "$FT: pace before the rebalance $pace_before/s, after it $pace_after/s"
+  DEACTIVATED_MS=$(date +%s%3N)
   cl_nimbus deactivate "$name" >/dev/null
   faults_drain rb_acks
+  # a tuple lost in the move fails up to twice the message timeout after its emit, which can be
+  # after the deactivation (the CI run of ae01a99: 23 fails came later); the last spout holds those
+  # until it is activated again (faults_release), the stopped ones are gone
+  local last_files
+  last_files=("$ACKDIR"/acks-*-"$(ls "$ACKDIR" | sort | tail -1 | sed -E 's/^acks-[0-9]+-([0-9]+)-task.*/\1/')"-task*.log)
+  faults_release "$name" rb_acks "${last_files[@]}"
   # per spout process (acks-TIME-PID-taskN.log, in the order they started): A and F lines. The
   # last one ran to the end and was drained: ids 1..N all acked. One whose worker the rebalance
   # stopped kept its tuples in flight when it went (Storm activates the old spout again for a
@@ -259,7 +266,7 @@ run_rebalance() {
            printf "%d %d %d %d %d", a + 0, u + 0, hi + 0, f + 0, lost}')
     read -r a u hi fl lost <<<"$f"
     if [[ $pid == "$last" ]]; then
-      summary+="spout pid $pid (the last): $u ids acked (max $hi), $((a - u)) twice, $fl failed, $lost failed and never acked; "
+      summary+="spout pid $pid (the last): $u ids acked (max $hi), $((a - u)) twice, $fl failed, $lost failed and never acked${RELEASED:+ (activated again: $RELEASED)}; "
       ((u == hi && a == u && lost == 0 && hi > 0)) || ok=0
     else
       summary+="spout pid $pid (stopped by the rebalance): $u ids acked (max $hi), $((a - u)) twice, $((hi - u)) below the max unfinished when it stopped; "

@@ -11,7 +11,7 @@
 # Environment:
 #   CLUSTER_SOAK_SECS    soak length in seconds (default 60, for CI; the README's manual run uses 600)
 #   CLUSTER_FAULT_TAIL_SECS  how long a fault run goes on undisturbed after its last fault, before
-#                        it is deactivated and drained (default 25: more than 2x the 10 s timeout)
+#                        it is deactivated and drained (default 25; the run's pace is measured over it)
 #   CLUSTER_FAULT_RUNS   the fault runs of part faults (default "json smb1")
 #   CLUSTER_FAULT_REPEAT run them this many times in one cluster, stopping after a failed round (default 1)
 #   CLUSTER_FAULT_SUBPROCESS_TIMEOUT_SECS  topology.subprocess.timeout.secs of the fault runs: how long

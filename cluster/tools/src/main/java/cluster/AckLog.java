@@ -16,7 +16,8 @@ import org.apache.storm.task.TopologyContext;
 
 /**
  * A task hook ({@code topology.auto.task.hooks}) that appends every spout ack and fail to a file:
- * {@code A <msgId>} or {@code F <msgId>}, one line each, flushed at once.
+ * {@code A <msgId> <millis>} or {@code F <msgId> <millis>} (the wall clock when the spout executor
+ * handled it), one line each, flushed at once.
  *
  * <p>It runs inside the spout's executor, in the worker JVM, and writes to a file outside the worker
  * ({@value #DIR_KEY}), one file per worker incarnation and task: so the record of what was acked
@@ -63,6 +64,8 @@ public class AckLog extends BaseTaskHook {
         try {
             out.write(kind);
             out.write(String.valueOf(id));
+            out.write(' ');
+            out.write(Long.toString(System.currentTimeMillis()));
             out.write('\n');
             // Unbuffered in effect: a kill -9 of the worker loses nothing that was recorded.
             out.flush();

@@ -24,6 +24,7 @@ import org.apache.storm.utils.Utils;
  * NimbusCli info NAME                  status S / worker HOST:PORT / stat COMPONENT KEY N / error COMPONENT HOST:PORT TEXT
  * NimbusCli kill NAME WAIT_SECS        killed NAME
  * NimbusCli deactivate NAME            deactivated NAME (the spouts get deactivate, no more nextTuple)
+ * NimbusCli activate NAME              activated NAME (the spouts get activate, nextTuple again)
  * NimbusCli rebalance NAME WAIT_SECS WORKERS [COMPONENT=EXECUTORS]...
  *                                      rebalanced NAME (what {@code storm rebalance NAME -w -n -e} does)
  * NimbusCli supervisors                supervisors N slots N used N
@@ -65,6 +66,10 @@ public final class NimbusCli {
                     nimbus.deactivate(args[1]);
                     System.out.println("deactivated " + args[1]);
                 }
+                case "activate" -> {
+                    nimbus.activate(args[1]);
+                    System.out.println("activated " + args[1]);
+                }
                 case "rebalance" -> {
                     RebalanceOptions opts = new RebalanceOptions();
                     opts.set_wait_secs(Integer.parseInt(args[2]));
@@ -77,7 +82,7 @@ public final class NimbusCli {
                     System.out.println("rebalanced " + args[1]);
                 }
                 default -> throw new IllegalArgumentException(
-                    "list | info NAME | kill NAME SECS | deactivate NAME | rebalance NAME SECS WORKERS [C=N]... | supervisors");
+                    "list | info NAME | kill NAME SECS | deactivate NAME | activate NAME | rebalance NAME SECS WORKERS [C=N]... | supervisors");
             }
         }
     }
