@@ -5,7 +5,7 @@ It reads the raw pipe itself, so it can tell which messages arrived in one write
 (mode chunks). Modes: ack, chunks, hold N, double, badanchor, taskids, silent, exit, logerror,
 spout, ackwaits, exitwith STATUS, slow, stuck, print, badjson, truncated, unterminated, wrongfields,
 unknowncmd, smb1badlength, spoutwrong, chatty [N stderr lines first], truncatedalive,
-garbageflood.
+garbageflood, farewell (acks; writes 500 stderr lines after the end of its input, then exits).
 """
 import json
 import os
@@ -24,6 +24,10 @@ def read_chunk():
     while True:
         data = os.read(0, 1 << 16)
         if not data:
+            if mode == "farewell":
+                # last words on stderr after the end of input, a moment later (a flush on shutdown)
+                time.sleep(0.05)
+                os.write(2, b"".join(b"bye %d\n" % i for i in range(500)))
             sys.exit(0)
         buf += data
         msgs = []
@@ -121,7 +125,7 @@ while True:
             send({"command": "sync"})
             continue
         tid = m["id"]
-        if mode == "ack":
+        if mode in ("ack", "farewell"):
             send({"command": "ack", "id": tid})
         elif mode == "slow":
             time.sleep(0.01)  # 10 ms a tuple, heartbeats answered in turn

@@ -49,6 +49,8 @@ final class ChildProcess {
     private final ISerializer serializer;
     private final BatchingOutput out;
     private final ChildInput in;
+    /** How long {@link #destroy} waits for a child to end on the end of its input before SIGTERM. */
+    static final long EXIT_GRACE_MS = 200;
     private final StderrPump stderr;
     private final Thread stderrThread;
     private volatile boolean closing;
@@ -271,15 +273,24 @@ final class ChildProcess {
     }
 
     /**
-     * Ends the child: its stdin is closed (a well-behaved child exits on end of input), then
-     * SIGTERM, then SIGKILL if it is still there after a short grace (a stopped child only dies
-     * of SIGKILL).
+     * Ends the child: its stdin is closed (a well-behaved child exits on end of input, and is
+     * given {@value #EXIT_GRACE_MS} ms to), then SIGTERM, then SIGKILL if it is still there after a
+     * short grace (a stopped child only dies of SIGKILL). A child that ended by itself has its last
+     * stderr lines logged first: {@code Process.destroy()} closes this side of the stderr pipe, and
+     * whatever the pump had not read yet would be lost.
      */
     void destroy() {
         try {
             process.getOutputStream().close();
         } catch (IOException e) {
             // already gone
+        }
+        try {
+            if (process.waitFor(EXIT_GRACE_MS, TimeUnit.MILLISECONDS) && Thread.currentThread() != stderrThread) {
+                stderrThread.join(1000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         process.destroy();
         try {

@@ -146,6 +146,30 @@ class StderrPumpTest {
         assertEquals(List.of("the reason it died"), pump.lastLines());
     }
 
+    /**
+     * A child's last stderr lines, written after its input ends, reach the log: cleanup gives it a
+     * moment to end by itself and lets the pump read to the end before the streams are closed
+     * (Process.destroy() closes this side of stderr; unread lines used to be lost, which also made
+     * the chatty test below fail now and then on a loaded machine).
+     */
+    @Test
+    void aChildsLastWordsOnStderrAreLoggedWhenItIsStopped() throws Exception {
+        Map<String, Object> conf = FakeStorm.conf();
+        TopologyContext context = FakeStorm.context("farewell", conf);
+        FakeStorm.BoltCollector out = new FakeStorm.BoltCollector();
+        MultilangBolt bolt = new MultilangBolt(new String[] {"python3", "scripted_child.py", "farewell"}, "out");
+        bolt.prepare(conf, context, new OutputCollector(out));
+        try {
+            bolt.execute(FakeStorm.tuple(context, "s"));
+            MultilangBoltTest.waitFor("the ack", () -> out.acks.size() == 1);
+        } finally {
+            bolt.cleanup();
+        }
+        HostStats stats = HostStats.of("farewell");
+        MultilangBoltTest.waitFor("500 last lines counted", () -> stats.stderrLogged.sum() + stats.stderrDropped.sum() >= 500);
+        assertEquals(500, stats.stderrLogged.sum() + stats.stderrDropped.sum());
+    }
+
     /** A real child: megabytes on stderr before its handshake and 100 lines with each tuple. */
     @Test
     void aChattyChildNeitherBlocksNorFloodsTheLog() throws Exception {
