@@ -248,16 +248,14 @@ run_rebalance() {
   # a tuple lost in the move fails up to twice the message timeout after its emit, which can be
   # after the deactivation (the CI run of ae01a99: 23 fails came later); the last spout holds those
   # until it is activated again (faults_release), the stopped ones are gone
-  local last_files
-  last_files=("$ACKDIR"/acks-*-"$(ls "$ACKDIR" | sort | tail -1 | sed -E 's/^acks-[0-9]+-([0-9]+)-task.*/\1/')"-task*.log)
-  faults_release "$name" rb_acks "${last_files[@]}"
+  local f pid summary="" ok=1 last
+  last=$(ls "$ACKDIR" | sort | tail -1 | sed -E 's/^acks-[0-9]+-([0-9]+)-task.*/\1/')
+  faults_release "$name" rb_acks "$ACKDIR"/acks-*-"$last"-task*.log
   # per spout process (acks-TIME-PID-taskN.log, in the order they started): A and F lines. The
   # last one ran to the end and was drained: ids 1..N all acked. One whose worker the rebalance
   # stopped kept its tuples in flight when it went (Storm activates the old spout again for a
   # moment before it stops its worker): those are lost with it, as with any spout whose source is
   # in memory; they must be at most its pending window (wordcount.spout.max.pending, 500).
-  local f pid summary="" ok=1 last
-  last=$(ls "$ACKDIR" | sort | tail -1 | sed -E 's/^acks-[0-9]+-([0-9]+)-task.*/\1/')
   for pid in $(ls "$ACKDIR" | sort | sed -E 's/^acks-[0-9]+-([0-9]+)-task.*/\1/' | uniq); do
     f=$(cat "$ACKDIR"/acks-*-"$pid"-task*.log | awk '
       $1 == "A" {a++; if (!seen[$2]++) u++; if ($2 > hi) hi = $2; acked[$2] = 1}
