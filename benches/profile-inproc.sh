@@ -32,6 +32,7 @@ for workload in ${PROF_WORKLOADS:-sample words}; do
   for v in java rust+inproc; do
     args=(inputs=sample)
     [[ $workload == words ]] && { v=$v+words; args=(inputs=corpus "corpus=$corpus"); }
+    rm -f "$out/$v.jsonl" # bench.E2E appends, and the table reads the first line
     java -agentpath:"$agent=start,event=cpu,interval=1ms,threads,collapsed,file=$out/$v.txt" \
       -Xmx2g -Djava.security.manager=allow -cp "$cp" bench.E2E out="$out/$v.jsonl" variants="$v" \
       shapes=1/4/4 reps=1 warmup=10 measure=20 pending=1000 "${args[@]}" >/dev/null 2>"$out/$v-stderr.log"
