@@ -1,11 +1,8 @@
 package io.stormnative;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.storm.multilang.BoltMsg;
-import org.apache.storm.multilang.ShellMsg;
 import org.apache.storm.task.OutputCollector;
 import org.apache.storm.task.TopologyContext;
 import org.apache.storm.topology.IRichBolt;
@@ -62,8 +59,9 @@ public class InProcessBolt extends InProcessComponent<InProcessBolt> implements 
         final InProcessSession session;
         private final OutputCollector collector;
         /** Tuples handed to the component and not yet acked or failed, by the id they were sent with. */
-        private final HashMap<Long, Tuple> pending = new HashMap<>();
-        private final BoltMsg msg = new BoltMsg();
+        private final InFlight<Tuple> inFlight = new InFlight<>();
+        /** An emit's anchors; Storm reads them during the emit and keeps none. */
+        private final ArrayList<Tuple> anchors = new ArrayList<>();
         private long nextId;
 
         Runtime(String library, String[] command, Map<String, Object> conf, TopologyContext context,
@@ -75,41 +73,29 @@ public class InProcessBolt extends InProcessComponent<InProcessBolt> implements 
 
         void execute(Tuple input) {
             long id = nextId++;
-            msg.setId(Long.toString(id));
-            msg.setComp(input.getSourceComponent());
-            msg.setStream(input.getSourceStreamId());
-            msg.setTask(input.getSourceTask());
-            msg.setTuple(input.getValues());
-            pending.put(id, input);
             try {
-                session.message().tuple(msg);
+                session.message().tuple(id, input.getSourceComponent(), input.getSourceStreamId(),
+                    input.getSourceTask(), input.getValues());
             } catch (java.io.IOException e) {
                 // A value SMB1 cannot carry: the tuple fails here, as a child's encoder would fail it.
-                pending.remove(id);
                 session.report("tuple " + id + " cannot be encoded: " + e.getMessage() + ": failed");
                 collector.fail(input);
                 return;
             }
-            session.send(this);
-        }
-
-        @Override
-        public void answer(ShellMsg m) {
-            switch (m.getCommand()) {
-                case "emit" -> emit(m);
-                case "ack" -> finish(m.getId(), true);
-                case "fail" -> finish(m.getId(), false);
-                case "sync" -> { }
-                default -> session.report("unknown answer from the component: " + m.getCommand());
+            inFlight.startCall(id, input);
+            try {
+                session.send(this);
+            } finally {
+                inFlight.endCall();
             }
         }
 
-        private void finish(Object wireId, boolean ack) {
-            Long id = HostSupport.tupleId(wireId);
-            Tuple t = id == null ? null : pending.remove(id);
+        @Override
+        public void finish(boolean ack, long id, Object sent) {
+            Tuple t = inFlight.take(id);
             if (t == null) {
-                session.report((ack ? "ack" : "fail") + " of " + wireId + ", which is not in flight (unknown, or "
-                    + "already acked or failed): ignored");
+                session.report((ack ? "ack" : "fail") + " of " + (id < 0 ? sent : id) + ", which is not in flight "
+                    + "(unknown, or already acked or failed): ignored");
             } else if (ack) {
                 collector.ack(t);
             } else {
@@ -117,46 +103,49 @@ public class InProcessBolt extends InProcessComponent<InProcessBolt> implements 
             }
         }
 
-        private void emit(ShellMsg m) {
-            List<String> anchorIds = m.getAnchors();
-            List<Tuple> anchors = new ArrayList<>(anchorIds == null ? 0 : anchorIds.size());
-            if (anchorIds != null) {
-                for (String a : anchorIds) {
-                    Long id = HostSupport.tupleId(a);
-                    Tuple t = id == null ? null : pending.get(id);
-                    if (t == null) {
-                        session.report("emit anchored to " + a + ", which is not in flight (unknown, or already "
-                            + "acked or failed): emitted without that anchor");
-                    } else {
-                        anchors.add(t);
-                    }
+        @Override
+        public void emit(Smb1.Emit e) {
+            anchors.clear();
+            for (int i = 0; i < e.anchorCount; i++) {
+                long id = e.anchors[i];
+                Tuple t = inFlight.get(id);
+                if (t == null) {
+                    notInFlight(Long.toString(id));
+                } else {
+                    anchors.add(t);
                 }
             }
-            long task = m.getTask();
+            if (e.otherAnchors != null) {
+                e.otherAnchors.forEach(this::notInFlight);
+            }
             List<Integer> to = List.of();
             try {
-                if (task == 0) {
-                    to = collector.emit(m.getStream(), anchors, m.getTuple());
+                if (e.task == 0) {
+                    to = collector.emit(e.stream, anchors, e.values);
                 } else {
-                    collector.emitDirect((int) task, m.getStream(), anchors, m.getTuple());
+                    collector.emitDirect(e.task, e.stream, anchors, e.values);
                 }
-            } catch (RuntimeException e) {
+            } catch (RuntimeException x) {
                 // Storm refused it (wrong number of fields, an undeclared stream, ...): as under the
                 // host, reported and its anchors failed, and the task goes on (the exception would
                 // otherwise end the executor, and the worker with it).
                 int failed = 0;
                 for (Tuple a : anchors) {
-                    Long id = HostSupport.idOf(pending, a);
-                    if (id != null) {
-                        finish(id, false);
+                    if (inFlight.take(inFlight.idOf(a)) != null) {
+                        collector.fail(a);
                         failed++;
                     }
                 }
-                session.report(HostSupport.refusedEmit(e, m.getTuple(), m.getStream(), failed + " anchor tuple(s) failed"));
+                session.report(HostSupport.refusedEmit(x, e.values, e.stream, failed + " anchor tuple(s) failed"));
             }
-            if (task == 0 && m.areTaskIdsNeeded()) {
+            if (e.task == 0 && e.needTaskIds) {
                 session.taskIdsLater(to); // the component waits for them, even for a refused emit
             }
+        }
+
+        private void notInFlight(String anchor) {
+            session.report("emit anchored to " + anchor + ", which is not in flight (unknown, or already "
+                + "acked or failed): emitted without that anchor");
         }
     }
 }

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * a message in (SMB1, encoded into a reused buffer), the component's answers out (SMB1 frames,
  * copied into another), each answer handed to the caller, on the caller's thread. The log,
  * error and metrics answers are performed here, as a child's are ({@link ChildReports}); emits,
- * acks, fails and syncs go to the {@link Answers} of the caller. No thread and no queue; a session is used by its
+ * acks and fails go to the {@link Answers} of the caller, syncs nowhere. No thread and no queue; a session is used by its
  * task's executor thread, but for {@link #close}, which Storm may call from another thread: the
  * session's monitor (uncontended on every call but the last) keeps the two apart.
  */
@@ -31,15 +31,33 @@ final class InProcessSession {
 
     /** What a bolt or spout does with the answers only it understands. */
     interface Answers {
-        /** An {@code emit}, {@code ack}, {@code fail} or {@code sync}; anything else is reported. */
-        void answer(ShellMsg msg);
+        /** An {@code emit}; {@code e} is reused for the next one. */
+        void emit(Smb1.Emit e);
+
+        /**
+         * An {@code ack} ({@code ack} true) or {@code fail} of tuple {@code id}; -1 when what was
+         * sent is no tuple id: then {@code sent} is it (else null).
+         */
+        void finish(boolean ack, long id, Object sent);
     }
+
+    /** Answers dropped: those of a component that did not start. */
+    private static final Answers NONE = new Answers() {
+        @Override
+        public void emit(Smb1.Emit e) {
+        }
+
+        @Override
+        public void finish(boolean ack, long id, Object sent) {
+        }
+    };
 
     private final ChildReports reports;
     private final String name;
     private final long handle;
     private final Smb1.Encoder message = new Smb1.Encoder();
     private final Smb1.Decoder decoder = new Smb1.Decoder();
+    private final Smb1.Emit emit = new Smb1.Emit();
     private final ArrayDeque<List<Integer>> taskIds = new ArrayDeque<>();
     /** The length of what prepare/open answered, kept in {@link #answers} until {@link #started}. */
     private int startAnswers;
@@ -83,7 +101,7 @@ final class InProcessSession {
         if (!InProcessNative.started(handle)) {
             // Its reports say why: they become the exception's message (Storm reports it).
             StringBuilder failure = new StringBuilder();
-            perform(fetch(), msg -> { }, failure);
+            perform(fetch(), NONE, failure);
             InProcessNative.destroy(handle);
             closed = true;
             throw new IllegalStateException(name + ": in-process component " + command[0] + " (" + path
@@ -178,18 +196,39 @@ final class InProcessSession {
             int len = (a[p] & 0xFF) << 24 | (a[p + 1] & 0xFF) << 16 | (a[p + 2] & 0xFF) << 8 | (a[p + 3] & 0xFF);
             decoder.wrap(a, p + 4, len);
             p += 4 + len;
-            ShellMsg msg;
+            // Emits, acks and fails, nearly every answer, are read without a ShellMsg (and a tuple
+            // id without a string); the rest as a multilang child's are.
+            int kind = decoder.kind();
+            ShellMsg msg = null;
+            long id = -1;
             try {
-                msg = decoder.message();
+                if (kind == Smb1.EMIT) {
+                    decoder.emit(emit);
+                } else if (kind == Smb1.ACK || kind == Smb1.FAIL) {
+                    id = decoder.tupleId();
+                    if (id < 0) {
+                        msg = decoder.message();
+                    }
+                } else if (kind == Smb1.SYNC) {
+                    decoder.sync();
+                } else {
+                    msg = decoder.message();
+                }
             } catch (IOException e) {
                 // Our own library wrote it: a bug, not bad input. Say so and go on with the next.
                 report("an answer the host cannot read: " + e.getMessage());
                 continue;
             }
-            if (errorsSeen != null && msg.getCommand().equals("error")) {
+            if (kind == Smb1.EMIT) {
+                to.emit(emit);
+            } else if (kind == Smb1.ACK || kind == Smb1.FAIL) {
+                to.finish(kind == Smb1.ACK, id, msg == null ? null : msg.getId());
+            } else if (kind == Smb1.SYNC) {
+                continue;
+            } else if (errorsSeen != null && msg.getCommand().equals("error")) {
                 errorsSeen.append(errorsSeen.length() > 0 ? "; " : "").append(msg.getMsg());
             } else if (!reports.perform(msg)) {
-                to.answer(msg);
+                report("unknown answer from the component: " + msg.getCommand());
             }
         }
         if (answers.length > Smb1.KEEP_BUFFER && n < Smb1.IO_BUFFER) {

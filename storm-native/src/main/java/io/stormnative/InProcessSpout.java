@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
-import org.apache.storm.multilang.ShellMsg;
-import org.apache.storm.multilang.SpoutMsg;
 import org.apache.storm.spout.SpoutOutputCollector;
 import org.apache.storm.task.TopologyContext;
 import org.apache.storm.topology.IRichSpout;
@@ -75,7 +73,6 @@ public class InProcessSpout extends InProcessComponent<InProcessSpout> implement
     private static final class Runtime implements InProcessSession.Answers {
         final InProcessSession session;
         private final SpoutOutputCollector collector;
-        private final SpoutMsg msg = new SpoutMsg();
         /** Ids of emits Storm refused, to be failed back to the component after the current call. */
         private final ArrayDeque<Object> refused = new ArrayDeque<>();
 
@@ -87,10 +84,8 @@ public class InProcessSpout extends InProcessComponent<InProcessSpout> implement
         }
 
         void command(String command, Object id) {
-            msg.setCommand(command);
-            msg.setId(id);
             try {
-                session.message().command(msg);
+                session.message().command(command, id);
             } catch (IOException e) {
                 session.report(command + " of " + id + " cannot be encoded: " + e.getMessage() + ": not sent");
                 return;
@@ -105,35 +100,32 @@ public class InProcessSpout extends InProcessComponent<InProcessSpout> implement
         }
 
         @Override
-        public void answer(ShellMsg m) {
-            switch (m.getCommand()) {
-                case "emit" -> emit(m);
-                case "sync" -> { }
-                default -> session.report("unknown answer from the component: " + m.getCommand());
-            }
+        public void finish(boolean ack, long id, Object sent) {
+            session.report("unknown answer from the component: " + (ack ? "ack" : "fail"));
         }
 
-        private void emit(ShellMsg m) {
-            Object id = m.getId();
-            long task = m.getTask();
+        @Override
+        public void emit(Smb1.Emit m) {
+            Object id = m.id;
+            int task = m.task;
             List<Integer> to = List.of();
             try {
                 if (task == 0) {
-                    to = collector.emit(m.getStream(), m.getTuple(), id);
+                    to = collector.emit(m.stream, m.values, id);
                 } else {
-                    collector.emitDirect((int) task, m.getStream(), m.getTuple(), id);
+                    collector.emitDirect(task, m.stream, m.values, id);
                 }
             } catch (RuntimeException e) {
                 // Storm refused it (wrong number of fields, an undeclared stream, ...): as under the
                 // host, reported, and the component told it failed (once its answers are performed),
                 // so a reliable spout replays it; the task goes on.
-                session.report(HostSupport.refusedEmit(e, m.getTuple(), m.getStream(),
+                session.report(HostSupport.refusedEmit(e, m.values, m.stream,
                     id == null ? null : "id " + id + " failed back to the component"));
                 if (id != null) {
                     refused.add(id);
                 }
             }
-            if (task == 0 && m.areTaskIdsNeeded()) {
+            if (task == 0 && m.needTaskIds) {
                 session.taskIdsLater(to); // the component waits for them, even for a refused emit
             }
         }

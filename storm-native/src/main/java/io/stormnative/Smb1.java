@@ -24,7 +24,8 @@ import org.apache.storm.shade.net.minidev.json.parser.ParseException;
 /**
  * The SMB1 codec (docs/binary-protocol.md) on byte arrays, with no I/O: {@link Encoder} builds
  * the frames the JVM sends (setup, tuples, spout commands, task ids), {@link Decoder} reads the
- * ones a component sends back into Storm's {@link ShellMsg}. {@link BinarySerializer} puts them on
+ * ones a component sends back into Storm's {@link ShellMsg} (or, in process, emits into a reused
+ * {@link Emit} and ack ids as numbers). {@link BinarySerializer} puts them on
  * a child's pipes; {@link InProcessBolt} and {@link InProcessSpout} hand them to a component
  * library in the worker.
  */
@@ -188,20 +189,105 @@ final class Smb1 {
                 throw new IOException("SMB1: a tuple needs an id");
             }
             writeStr(id);
-            writeNstr(msg.getComp());
-            writeStr(msg.getStream() == null ? DEFAULT_STREAM : msg.getStream());
-            writeInt((int) msg.getTask());
-            List<Object> tuple = msg.getTuple();
-            writeValues(tuple == null ? Collections.emptyList() : tuple, 0);
+            tupleRest(msg.getComp(), msg.getStream(), (int) msg.getTask(), msg.getTuple());
+        }
+
+        /**
+         * Starts a new frame with a tuple whose id is {@code id} in decimal: the same bytes as
+         * {@link #tuple(BoltMsg)} with {@code Long.toString(id)}, written without the string.
+         */
+        void tuple(long id, String comp, String stream, int task, List<Object> values) throws IOException {
+            reset();
+            writeByte(TUPLE);
+            writeDecimal(id);
+            tupleRest(comp, stream, task, values);
+        }
+
+        private void tupleRest(String comp, String stream, int task, List<Object> values) throws IOException {
+            if (comp == null) {
+                writeInt(-1);
+            } else {
+                write(comp == lastComp ? lastCompUtf8 : compUtf8(comp));
+            }
+            stream = stream == null ? DEFAULT_STREAM : stream;
+            write(stream == lastStream ? lastStreamUtf8 : streamUtf8(stream));
+            writeInt(task);
+            writeValues(values == null ? Collections.emptyList() : values, 0);
+        }
+
+        // A task's tuples come from few components and streams, each the same String object
+        // (Storm's context), so the last one's bytes (length prefix included) are kept.
+        private String lastComp;
+        private byte[] lastCompUtf8;
+        private String lastStream;
+        private byte[] lastStreamUtf8;
+
+        private byte[] compUtf8(String comp) {
+            lastCompUtf8 = prefixed(comp);
+            lastComp = comp;
+            return lastCompUtf8;
+        }
+
+        private byte[] streamUtf8(String stream) {
+            lastStreamUtf8 = prefixed(stream);
+            lastStream = stream;
+            return lastStreamUtf8;
+        }
+
+        /** A string as {@link #writeStr} writes it. */
+        private static byte[] prefixed(String s) {
+            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            byte[] out = new byte[4 + utf8.length];
+            int n = utf8.length;
+            out[0] = (byte) (n >>> 24);
+            out[1] = (byte) (n >>> 16);
+            out[2] = (byte) (n >>> 8);
+            out[3] = (byte) n;
+            System.arraycopy(utf8, 0, out, 4, n);
+            return out;
+        }
+
+        /** {@code v} as the string {@code Long.toString(v)}. */
+        private void writeDecimal(long v) throws IOException {
+            if (v < 0) {
+                writeStr(Long.toString(v));
+                return;
+            }
+            int digits = 1;
+            for (long rest = v / 10; rest != 0; rest /= 10) {
+                digits++;
+            }
+            writeInt(digits);
+            ensure(digits);
+            byte[] b = buf;
+            for (int i = count + digits - 1; i >= count; i--) {
+                b[i] = (byte) ('0' + v % 10);
+                v /= 10;
+            }
+            count += digits;
         }
 
         /** Starts a new frame with a spout command. */
         void command(SpoutMsg msg) throws IOException {
+            command(msg.getCommand(), msg.getId());
+        }
+
+        /** Starts a new frame with the spout command {@code command} and its id (null: none). */
+        void command(String command, Object id) throws IOException {
             reset();
             writeByte(COMMAND);
-            writeStr(msg.getCommand());
-            writeValue(msg.getId(), 0);
+            switch (command) {
+                case "next" -> write(NEXT_UTF8);
+                case "ack" -> write(ACK_UTF8);
+                case "fail" -> write(FAIL_UTF8);
+                default -> writeStr(command);
+            }
+            writeValue(id, 0);
         }
+
+        private static final byte[] NEXT_UTF8 = prefixed("next");
+        private static final byte[] ACK_UTF8 = prefixed("ack");
+        private static final byte[] FAIL_UTF8 = prefixed("fail");
 
         /** Starts a new frame with the task ids of an emit. */
         void taskIds(List<Integer> taskIds) {
@@ -217,14 +303,6 @@ final class Smb1 {
             byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
             writeInt(utf8.length);
             write(utf8);
-        }
-
-        private void writeNstr(String s) throws IOException {
-            if (s == null) {
-                writeInt(-1);
-            } else {
-                writeStr(s);
-            }
         }
 
         private void writeValues(Collection<?> values, int depth) throws IOException {
@@ -297,6 +375,32 @@ final class Smb1 {
                 writeByte(T_JSON);
                 writeStr(JSONValue.toJSONString(v));
             }
+        }
+    }
+
+    /**
+     * An emit as {@link Decoder#emit} reads it, for the in-process bridge: one object reused for
+     * every emit of a task, read before the next is decoded (the values list is new each time:
+     * Storm keeps it).
+     */
+    static final class Emit {
+        String stream;
+        int task;
+        /** The spout's message id; null if none. */
+        Object id;
+        boolean needTaskIds;
+        List<Object> values;
+        /** Anchors that are tuple ids, the first {@link #anchorCount} of them. */
+        long[] anchors = new long[4];
+        int anchorCount;
+        /** Anchors that are not (as sent, to be reported); null if none. */
+        List<String> otherAnchors;
+
+        void addAnchor(long id) {
+            if (anchorCount == anchors.length) {
+                anchors = Arrays.copyOf(anchors, anchorCount * 2);
+            }
+            anchors[anchorCount++] = id;
         }
     }
 
@@ -385,6 +489,89 @@ final class Smb1 {
             }
             finishFrame();
             return msg;
+        }
+
+        /**
+         * Decodes an emit ({@link #kind} {@link #EMIT}) into {@code e}, which is reused: what
+         * {@link #message} would put in a {@link ShellMsg}, with anchors that are decimal tuple
+         * ids as numbers (the in-process bolt's own ids) and no other object made for them.
+         */
+        void emit(Emit e) throws IOException {
+            int flags = readU8();
+            if ((flags & ~0x0F) != 0) {
+                throw malformed("emit with unknown flags " + hex(flags));
+            }
+            e.needTaskIds = (flags & NEED_TASK_IDS) != 0;
+            e.stream = (flags & HAS_STREAM) != 0 ? readStr() : DEFAULT_STREAM;
+            e.task = (flags & HAS_TASK) != 0 ? readI32() : 0;
+            e.id = (flags & HAS_ID) != 0 ? readValue(0) : null;
+            int anchors = readCount(4, "anchor");
+            e.anchorCount = 0;
+            e.otherAnchors = null;
+            for (int i = 0; i < anchors; i++) {
+                int len = readI32();
+                need(len, "anchor");
+                long id = decimal(pos, len);
+                if (id >= 0) {
+                    e.addAnchor(id);
+                    pos += len;
+                } else {
+                    if (e.otherAnchors == null) {
+                        e.otherAnchors = new ArrayList<>(1);
+                    }
+                    e.otherAnchors.add(utf8(len));
+                }
+            }
+            e.values = readValues(0);
+            finishFrame();
+        }
+
+        /**
+         * The id of an ack or fail ({@link #kind} {@link #ACK} or {@link #FAIL}) when it is a tuple
+         * id (a decimal string, or an integer, from 0), else -1: then {@link #message} on the same
+         * frame gives what was sent.
+         */
+        long tupleId() throws IOException {
+            int tag = readU8();
+            long id = -1;
+            if (tag == T_STRING) {
+                int len = readI32();
+                need(len, "string");
+                id = decimal(pos, len);
+                pos += len;
+            } else if (tag == T_INT) {
+                id = readI64();
+            } else {
+                pos--;
+                readValue(0);
+            }
+            finishFrame();
+            if (id < 0) {
+                pos = start + 1;
+                return -1;
+            }
+            return id;
+        }
+
+        /** A sync: nothing but its kind. */
+        void sync() throws IOException {
+            finishFrame();
+        }
+
+        /** The value of the {@code len} ASCII digits at {@code at} (1 to 18 of them), else -1. */
+        private long decimal(int at, int len) {
+            if (len < 1 || len > 18) {
+                return -1;
+            }
+            long v = 0;
+            for (int i = at; i < at + len; i++) {
+                int d = frame[i] - '0';
+                if (d < 0 || d > 9) {
+                    return -1;
+                }
+                v = v * 10 + d;
+            }
+            return v;
         }
 
         private void readEmit(ShellMsg msg) throws IOException {
