@@ -18,21 +18,43 @@ cd "$(dirname "$0")"
 export CARGO_TERM_COLOR=never
 
 # A stage function returns 0 (passed), SKIPPED (skipped on purpose) or anything else (failed).
+# Its output is also kept in a file: a failed stage's failing lines are printed again at the end,
+# where a CI log cut to its last lines still shows why (a mid-run FAIL line would be cut off).
 SKIPPED=77
-passed=0; failed=0; skipped=0; failures=()
+passed=0; failed=0; skipped=0; failures=(); failure_logs=()
+stage_logs=$(mktemp -d) || exit 1
+trap 'rm -rf "$stage_logs"' EXIT
 stage() {
     local name=$1; shift
     echo
     echo "=== $name"
-    local start=$SECONDS rc=0
-    "$@" || rc=$?
+    local start=$SECONDS rc=0 log="$stage_logs/$((passed + failed + skipped)).log" tee_pid
+    # tee in a process substitution: a process the stage leaves behind holding the output open
+    # must not hold up the run (a pipe into tee would wait for it); give tee 5 s to catch up
+    "$@" > >(tee "$log") 2>&1 || rc=$?
+    tee_pid=$!
+    for _ in $(seq 50); do kill -0 "$tee_pid" 2>/dev/null || break; sleep 0.1; done
     if [ "$rc" = 0 ]; then
         passed=$((passed + 1)); echo "=== $name: ok ($((SECONDS - start)) s)"
     elif [ "$rc" = "$SKIPPED" ]; then
         skipped=$((skipped + 1)); echo "=== $name: skipped"
     else
-        failed=$((failed + 1)); failures+=("$name"); echo "=== $name: FAILED ($((SECONDS - start)) s)"
+        failed=$((failed + 1)); failures+=("$name"); failure_logs+=("$log")
+        echo "=== $name: FAILED ($((SECONDS - start)) s)"
     fi
+}
+# What a failed stage printed that says why: test failures of cargo, Leiningen and the cluster
+# script (FAIL, expected/actual, panics), Maven's own [ERROR] summary (its first lines name the
+# failed tests), then the stage's last lines.
+why_failed() {
+    local name=$1 log=$2
+    echo
+    echo "=== why \"$name\" failed"
+    grep -E '^(FAIL|ERROR in|not ok)|FAILED|panicked|^ *(expected|actual):|^error(\[|:)' "$log" |
+        tail -20 | cut -c1-400
+    grep -E '^\[ERROR\] +[A-Za-z]' "$log" | head -15 | cut -c1-400
+    echo "--- its last lines"
+    tail -8 "$log" | cut -c1-400
 }
 
 scripts/setup.sh --all || { echo "set-up failed"; exit 1; }
@@ -109,6 +131,7 @@ stage "template project, copied out of the tree" template_project
 stage "storm version matrix (${COMPAT_VERSIONS:-1.2.4 2.4.0 2.6.4 2.8.4})" storm_matrix
 stage "real cluster" real_cluster
 
+for i in "${!failures[@]}"; do why_failed "${failures[$i]}" "${failure_logs[$i]}"; done
 echo
 [ "$failed" -gt 0 ] && echo "failed stages: ${failures[*]}"
 echo "stages: $passed passed, $failed failed, $skipped skipped"
