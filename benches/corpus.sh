@@ -2,10 +2,10 @@
 # Builds the real-text corpus: every fortune of Debian's fortunes-de (German) and fortunes-ru
 # (Russian) packages, GPL-2+, one fortune a line (whitespace runs collapsed). UTF-8 with umlauts,
 # ß and Cyrillic. Fetched at run time with `apt-get download` (no install), never committed.
-# The lines are shuffled with a fixed seed: the German half has 22 words a line, the Russian half
-# 14, and the end-to-end runs read the corpus in order, so in file order a variant's sentences per
-# second depended on where in the file its measured seconds fell. Shuffled, any few thousand lines
-# have the same mix, and every run the same file.
+# The lines are shuffled with a fixed seed: the German fortunes have 23.6 words a line, the
+# Russian ones 14.5, and the end-to-end runs read the corpus in order, so in file order a
+# variant's sentences per second depended on where in the file its measured seconds fell.
+# Shuffled, any few thousand lines have the same mix, and every run the same file.
 # Usage: benches/corpus.sh OUT_FILE
 set -euo pipefail
 out=$(realpath -m "$1")
