@@ -33,8 +33,9 @@ for workload in ${PROF_WORKLOADS:-sample words}; do
     args=(inputs=sample)
     [[ $workload == words ]] && { v=$v+words; args=(inputs=corpus "corpus=$corpus"); }
     # The JVM has died under the agent now and then (SIGSEGV inside the JVM, in 2 of 48 profiled
-    # in-process runs on 2026-12-06, none of 35 pure-Java ones; benches/README.md): such a run is
-    # made once more.
+    # in-process runs on 2026-12-06, none of 35 pure-Java ones; likely the agent's signal
+    # re-entering glibc's lazy set-up of the component libraries' thread-locals, benches/README.md):
+    # such a run is made once more.
     for try in 1 2; do
       rm -f "$out/$v.jsonl" # bench.E2E appends, and the table reads the first line
       java -agentpath:"$agent=start,event=cpu,interval=1ms,threads,collapsed,file=$out/$v.txt" \
