@@ -9,8 +9,10 @@
 # Usage: benches/corpus.sh OUT_FILE
 set -euo pipefail
 out=$(realpath -m "$1")
+seed=16
 # OUT_FILE.order marks a corpus built this way; one from before the shuffle is built again
-[ -s "$out" ] && [ "$(cat "$out.order" 2>/dev/null)" = "shuffled, seed 16" ] && exit 0
+order="shuffled, seed $seed"
+[ -s "$out" ] && [ "$(cat "$out.order" 2>/dev/null)" = "$order" ] && exit 0
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
@@ -18,7 +20,7 @@ apt-get download fortunes-de fortunes-ru >/dev/null 2>&1 || {
   (apt-get update -qq && apt-get download fortunes-de fortunes-ru) >/dev/null 2>&1
 }
 for d in *.deb; do dpkg-deb -x "$d" x; done
-python3 - "$out" <<'PY'
+python3 - "$out" "$seed" <<'PY'
 import glob, os, random, sys
 lines = []
 for lang in ("de", "ru"):
@@ -33,10 +35,10 @@ for lang in ("de", "ru"):
             s = " ".join(f.split())
             if s and s != "%":
                 lines.append(s)
-random.Random(16).shuffle(lines)
+random.Random(int(sys.argv[2])).shuffle(lines)
 with open(sys.argv[1], "w", encoding="utf-8") as f:
     f.write("\n".join(lines) + "\n")
 words = sum(len(s.split()) for s in lines)
 print(f"corpus: {len(lines)} sentences, {words} words, {sum(len(s.encode()) for s in lines)} bytes", file=sys.stderr)
 PY
-echo "shuffled, seed 16" > "$out.order"
+echo "$order" > "$out.order"
